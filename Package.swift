@@ -29,8 +29,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "TernSyntaxTests", dependencies: ["TernSyntax"]),
-    .testTarget(name: "TernCLITests", dependencies: ["TernSyntax"]),
+    // Shared by the test targets: finds the script tests and reads their `// expect` lines.
+    .target(name: "TernTestSupport", dependencies: ["TernSyntax"], path: "Tests/TernTestSupport"),
+    .testTarget(name: "TernSyntaxTests", dependencies: ["TernSyntax", "TernTestSupport"]),
+    .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "TernTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -49,7 +49,12 @@ if [ "$only_ref" -eq 0 ]; then
     tern="$root/.build/release/tern"
     probe="$here/results/probe.tern"
     printf 'print(1 + 2)\n' >"$probe"
-    got="$("$tern" run "$probe" 2>&1)"
+    # (timeout: a VM that hangs must not hang the benchmark run.)
+    if command -v timeout >/dev/null 2>&1; then
+      got="$(timeout 60 "$tern" run "$probe" 2>&1 </dev/null)"
+    else
+      got="$("$tern" run "$probe" 2>&1 </dev/null)"
+    fi
     if [ "$got" != "3" ]; then
       why="'.build/release/tern run' does not work yet (printed: $(printf '%s' "$got" | head -c 200))"
     fi

@@ -24,8 +24,8 @@ struct ParseCommand: ParsableCommand {
     commandName: "parse",
     abstract: "Parse a Tern file and print its syntax tree.",
     discussion: """
-      Prints the tree as indented lines (each node with its line:column), or as JSON with \
-      --json. On syntax errors prints every diagnostic to stderr and exits with status 65.
+      Prints the tree as indented lines (each node with its line:column), as JSON with \
+      --json, or one S-expression per statement with --sexpr. On syntax errors prints every diagnostic to stderr and exits with status 65.
       """
   )
 
@@ -34,6 +34,9 @@ struct ParseCommand: ParsableCommand {
 
   @Flag(help: "Print the syntax tree as JSON.")
   var json = false
+
+  @Flag(help: "Print each statement's syntax tree as a one-line S-expression.")
+  var sexpr = false
 
   func run() throws {
     let source = try SourceLoader.load(file)
@@ -45,6 +48,8 @@ struct ParseCommand: ParsableCommand {
     let tree = program.dump()
     if json {
       print(tree.json(in: source))
+    } else if sexpr {
+      for statement in tree.children { print(statement.sExpression) }
     } else {
       print(tree.tree(in: source), terminator: "")
     }

@@ -23,12 +23,25 @@ public struct DumpNode: Sendable {
     return copy
   }
 
-  /// One-line form: a leaf prints as its value (or kind); a node as `(value-or-kind children…)`.
+  /// One-line form for tests. Operators, names and literals print as their value
+  /// (`(+ a 1)`); other nodes print their kind first (`(fn f (params a) (body))`).
   public var sExpression: String {
-    let head = value ?? kind
-    if children.isEmpty { return value ?? "(\(kind))" }
+    let head: String
+    if let value {
+      head = DumpNode.valueIsHead.contains(kind) ? value : "\(kind) \(value)"
+    } else {
+      head = kind
+    }
+    if children.isEmpty { return value != nil && DumpNode.valueIsHead.contains(kind) ? head : "(\(head))" }
     return "(" + ([head] + children.map(\.sExpression)).joined(separator: " ") + ")"
   }
+
+  /// Kinds whose value stands for the whole node in S-expressions.
+  static let valueIsHead: Set<String> = [
+    "int", "float", "string", "bool", "symbol", "name", "bind", "wildcard", "unary", "binary", "compare",
+    "range", "range-pattern", "member", "index", "super", "type", "path", "dot-case", "constructor", "module",
+    "named", "field", "assign", "clause", "case", "operation", "attribute", "operator",
+  ]
 
   /// Indented tree, one node a line, with each node's start `line:column`.
   public func tree(in source: SourceFile, indent: String = "") -> String {

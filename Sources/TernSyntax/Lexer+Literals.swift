@@ -106,7 +106,11 @@ extension Lexer {
     position += 1
     switch byte {
     case UInt8(ascii: "'"):
-      report("unexpected character `'`", start, position, hint: "strings are written in double quotes: \"text\"")
+      // Report a single-quoted string once, as a whole, rather than each quote.
+      var end = position
+      while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "'") { end += 1 }
+      if end < bytes.count, bytes[end] == UInt8(ascii: "'") { position = end + 1 }
+      report("strings are written in double quotes", start, position, hint: "write \"text\" instead of 'text'")
     case UInt8(ascii: "#"):
       report("unexpected character `#`", start, position, hint: "comments start with `//`")
     default:

@@ -105,9 +105,15 @@ extension Lexer {
 
   /// Lexes `\( … )` with a nested lexer and records its tokens as one segment.
   mutating func lexInterpolation(from start: Int, into builder: inout StringBuilder, singleLine: Bool) -> Bool {
+    guard interpolationDepth < Lexer.maximumInterpolationDepth else {
+      report("string interpolation is nested too deeply", start, start + 2)
+      position = bytes.count
+      return false
+    }
     var inner = Lexer(
       source: source, start: position, mode: .interpolation(singleLine: singleLine),
       brackets: [.leftParen], memo: memo)
+    inner.interpolationDepth = interpolationDepth + 1
     inner.run()
     if case .trial = mode { hadError = hadError || inner.hadError } else { diagnostics += inner.diagnostics }
     hadError = hadError || inner.hadError
@@ -139,8 +145,11 @@ extension Lexer {
     if position < bytes.count, bytes[position] == UInt8(ascii: "\r") { position += 1 }
     guard position < bytes.count, bytes[position] == UInt8(ascii: "\n") else {
       report("multi-line string content must start on a new line after `\"\"\"`", start, start + 3)
-      // Recover: treat the rest of the line as the string.
+      // Recover: skip to the closing `\"\"\"` line if there is one, else to the end of the line.
       while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+      if let (closingLineStart, indentation) = findMultilineEnd(from: min(position + 1, bytes.count)) {
+        position = closingLineStart + indentation.count + 3
+      }
       emit(.error, from: start, to: position)
       return
     }

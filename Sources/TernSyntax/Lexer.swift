@@ -39,6 +39,9 @@ public struct Lexer {
   let memo: FloorDivisionMemo
   /// In interpolation mode: set when the closing `)` was found.
   var closedInterpolation = false
+  /// How many interpolations enclose this lexer; bounded so nesting cannot exhaust the stack.
+  var interpolationDepth = 0
+  static let maximumInterpolationDepth = 32
 
   /// Statement keywords that cannot appear inside parentheses or brackets. When a line
   /// inside `(`/`[` starts with one, the bracket was almost certainly left unclosed: the
@@ -83,14 +86,14 @@ public struct Lexer {
       case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
         skipBlockComment()
       case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
-        if slashSlashIsOperator() {
-          if peek(2) == UInt8(ascii: "="), peek(3) != UInt8(ascii: "=") {
-            emit(.slashSlashEqual, from: position, to: position + 3)
-            position += 3
-          } else {
-            emit(.slashSlash, from: position, to: position + 2)
-            position += 2
-          }
+        if peek(2) == UInt8(ascii: "="), peek(3) != UInt8(ascii: "="), lastKind?.endsOperand == true,
+          !crossedNewline
+        {
+          emit(.slashSlashEqual, from: position, to: position + 3)
+          position += 3
+        } else if slashSlashIsOperator() {
+          emit(.slashSlash, from: position, to: position + 2)
+          position += 2
         } else {
           if case .trial = mode { return }
           while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }

@@ -8,7 +8,7 @@ extension Parser {
 
   /// yield-expr := 'yield' yield-expr? | or-expr
   mutating func parseYield() throws(ParseError) -> Expr {
-    guard at(.kwYield) else { return try parseOr() }
+    guard at(.kwYield) else { return try parseBinary(.or) }
     let start = advance().range.start
     if endsStatement || [.rightParen, .rightBracket, .comma, .colon].contains(current.kind) {
       return Expr(kind: .yield(nil), range: range(from: start))
@@ -17,57 +17,95 @@ extension Parser {
     return Expr(kind: .yield(value), range: range(from: start))
   }
 
-  /// or-expr := and-expr (('or' | '||') and-expr)*
-  mutating func parseOr() throws(ParseError) -> Expr {
-    var left = try parseAnd()
-    while at(.kwOr) || at(.pipePipe) {
-      advance()
-      let right = try parseAnd()
-      left = Expr(kind: .binary(.or, left, right), range: left.range.union(right.range))
-    }
-    return left
+  /// Binding levels of the binary operators, lowest first (docs/language.md has the table).
+  enum Level: Int, Comparable {
+    case or = 2
+    case and, not, comparison, coalesce, range, bitOr, bitXor, bitAnd, shift, additive, multiplicative
+    /// Above every binary operator: only a unary expression.
+    case prefix
+    static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+    var next: Level { Level(rawValue: rawValue + 1) ?? .prefix }
   }
 
-  /// and-expr := not-expr (('and' | '&&') not-expr)*
-  mutating func parseAnd() throws(ParseError) -> Expr {
-    var left = try parseNot()
-    while at(.kwAnd) || at(.ampersandAmpersand) {
-      advance()
-      let right = try parseNot()
-      left = Expr(kind: .binary(.and, left, right), range: left.range.union(right.range))
-    }
-    return left
-  }
-
-  /// not-expr := 'not' not-expr | comparison
-  mutating func parseNot() throws(ParseError) -> Expr {
-    guard at(.kwNot) else { return try parseComparison() }
-    let start = advance().range.start
-    try enterNesting()
-    defer { depth -= 1 }
-    let operand = try parseNot()
-    return Expr(kind: .unary(.not, operand), range: range(from: start))
-  }
+  static let binaryOperators: [TokenKind: (BinaryOperator, Level)] = [
+    .kwOr: (.or, .or), .pipePipe: (.or, .or), .kwAnd: (.and, .and), .ampersandAmpersand: (.and, .and),
+    .pipe: (.bitOr, .bitOr), .caret: (.bitXor, .bitXor), .ampersand: (.bitAnd, .bitAnd),
+    .shiftLeft: (.shiftLeft, .shift), .shiftRight: (.shiftRight, .shift),
+    .plus: (.add, .additive), .minus: (.subtract, .additive),
+    .star: (.multiply, .multiplicative), .slash: (.divide, .multiplicative),
+    .slashSlash: (.floorDivide, .multiplicative), .percent: (.remainder, .multiplicative),
+  ]
 
   static let comparisonOperators: [TokenKind: ComparisonOperator] = [
     .equalEqual: .equal, .bangEqual: .notEqual, .equalEqualEqual: .identical, .bangEqualEqual: .notIdentical,
     .less: .less, .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
   ]
 
-  /// comparison := coalesce ((comparison-op coalesce) | ('is' type-path))*
+  /// binary := precedence climbing over `or` … `*` (one function for every level, so deep
+  /// nesting costs few stack frames).
   ///
-  /// Chains read as Python's: `a < b < c` is `a < b and b < c`.
-  mutating func parseComparison() throws(ParseError) -> Expr {
-    var first = try parseCoalesce()
+  /// - `not e` is a prefix at its own level: `not a == b` is `not (a == b)`.
+  /// - comparisons chain like Python's: `a < b <= c` is `a < b and b <= c`; `e is Type` too.
+  /// - `??` is right-associative; ranges do not associate; the rest are left-associative.
+  mutating func parseBinary(_ minimum: Level) throws(ParseError) -> Expr {
+    var left: Expr
+    let start = current.range.start
+    if minimum <= .not, at(.kwNot) {
+      advance()
+      try enterNesting()
+      defer { depth -= 1 }
+      let operand = try parseBinary(.not)
+      left = Expr(kind: .unary(.not, operand), range: range(from: start))
+    } else if minimum <= .range, at(.halfOpenRange) || at(.closedRange) {
+      let isClosed = advance().kind == .closedRange
+      let upper = try parseBinary(.bitOr)
+      left = Expr(kind: .range(lower: nil, upper: upper, isClosed: isClosed), range: range(from: start))
+    } else {
+      left = try parseUnary()
+    }
+    while true {
+      if let (op, level) = Parser.binaryOperators[current.kind], level >= minimum {
+        let opToken = advance()
+        try checkOperandFollows(opToken)
+        let right = try parseBinary(level.next)
+        left = Expr(kind: .binary(op, left, right), range: left.range.union(right.range))
+      } else if minimum <= .comparison, Parser.comparisonOperators[current.kind] != nil || at(.kwIs) {
+        left = try parseComparisonChain(startingWith: left)
+      } else if minimum <= .coalesce, at(.questionQuestion) {
+        let opToken = advance()
+        try checkOperandFollows(opToken)
+        try enterNesting()
+        defer { depth -= 1 }
+        let right = try parseBinary(.coalesce)
+        left = Expr(kind: .binary(.nilCoalesce, left, right), range: left.range.union(right.range))
+      } else if minimum <= .range, at(.halfOpenRange) || at(.closedRange) {
+        let isClosed = advance().kind == .closedRange
+        var upper: Expr?
+        if current.kind.startsOperand && !at(.dot) {
+          upper = try parseBinary(.bitOr)
+        }
+        if at(.halfOpenRange) || at(.closedRange) {
+          try fail("ranges cannot be chained", hint: "add parentheses: `(a..<b).step(2)`")
+        }
+        left = Expr(kind: .range(lower: left, upper: upper, isClosed: isClosed), range: range(from: left.range.start))
+      } else {
+        return left
+      }
+    }
+  }
+
+  /// comparison-chain := operand ((comparison-op coalesce) | ('is' 'not'? type-path))+
+  mutating func parseComparisonChain(startingWith first: Expr) throws(ParseError) -> Expr {
+    var first = first
     var rest: [(ComparisonOperator, Expr)] = []
     while true {
       if let op = Parser.comparisonOperators[current.kind] {
-        advance()
-        skipNewlines()
-        rest.append((op, try parseCoalesce()))
+        let opToken = advance()
+        try checkOperandFollows(opToken)
+        rest.append((op, try parseBinary(.coalesce)))
       } else if at(.kwIs) {
-        if !rest.isEmpty {
-          first = Expr(kind: .comparison(first, rest), range: first.range.union(rest.last!.1.range))
+        if let last = rest.last {
+          first = Expr(kind: .comparison(first, rest), range: first.range.union(last.1.range))
           rest = []
         }
         advance()
@@ -79,95 +117,25 @@ extension Parser {
         break
       }
     }
-    if rest.isEmpty { return first }
-    return Expr(kind: .comparison(first, rest), range: first.range.union(rest.last!.1.range))
+    guard let last = rest.last else { return first }
+    return Expr(kind: .comparison(first, rest), range: first.range.union(last.1.range))
   }
 
-  /// coalesce := range-expr ('??' coalesce)?
-  mutating func parseCoalesce() throws(ParseError) -> Expr {
-    let left = try parseRange()
-    guard consume(.questionQuestion) else { return left }
-    try enterNesting()
-    defer { depth -= 1 }
-    let right = try parseCoalesce()
-    return Expr(kind: .binary(.nilCoalesce, left, right), range: left.range.union(right.range))
-  }
-
-  /// range-expr := bit-or (('..<' | '...') bit-or?)? | ('..<' | '...') bit-or
-  mutating func parseRange() throws(ParseError) -> Expr {
-    let start = current.range.start
-    if at(.halfOpenRange) || at(.closedRange) {
-      let isClosed = advance().kind == .closedRange
-      let upper = try parseBitOr()
-      return Expr(kind: .range(lower: nil, upper: upper, isClosed: isClosed), range: range(from: start))
+  /// After a binary operator: report `x++`/`x--` and a missing right operand clearly.
+  mutating func checkOperandFollows(_ opToken: Token) throws(ParseError) {
+    if opToken.kind == .plus || opToken.kind == .minus, current.kind == opToken.kind, current.isAdjacentToPrevious,
+      opToken.kind == .plus || !peek().isAdjacentToPrevious
+        || [.newline, .semicolon, .rightBrace, .rightParen, .endOfFile].contains(peek().kind)
+    {
+      // There is no unary `+`, so `++` is always this mistake; `--` is when nothing follows.
+      let spelled = opToken.kind == .plus ? "+" : "-"
+      try fail(
+        "Tern has no `\(spelled)\(spelled)` operator", at: opToken.range.union(current.range),
+        hint: "write `x \(spelled)= 1`")
     }
-    let lower = try parseBitOr()
-    guard at(.halfOpenRange) || at(.closedRange) else { return lower }
-    let isClosed = advance().kind == .closedRange
-    var upper: Expr?
-    if current.kind.startsOperand && !at(.dot) {
-      upper = try parseBitOr()
-    }
-    if at(.halfOpenRange) || at(.closedRange) {
-      try fail("ranges cannot be chained", hint: "add parentheses: `(a..<b).step(2)`")
-    }
-    return Expr(kind: .range(lower: lower, upper: upper, isClosed: isClosed), range: range(from: start))
-  }
-
-  /// Parses one left-associative binary level.
-  mutating func parseBinaryLevel(
-    _ operators: [TokenKind: BinaryOperator],
-    next: (inout Parser) throws(ParseError) -> Expr
-  ) throws(ParseError) -> Expr {
-    var left = try next(&self)
-    while let op = operators[current.kind] {
-      let opToken = advance()
-      if opToken.kind == .plus || opToken.kind == .minus, current.kind == opToken.kind,
-        current.isAdjacentToPrevious, opToken.kind == .plus || !peek().isAdjacentToPrevious
-      {
-        // There is no unary `+`, so `++` is always this mistake; `--` is when nothing follows.
-        let spelled = opToken.kind == .plus ? "+" : "-"
-        try fail(
-          "Tern has no `\(spelled)\(spelled)` operator", at: opToken.range.union(current.range),
-          hint: "write `x \(spelled)= 1`")
-      }
-      skipNewlines()
-      if endsStatement || [.rightParen, .rightBracket, .comma].contains(current.kind) {
-        try failExpected("an expression after \(opToken.kind.spelling)")
-      }
-      let right = try next(&self)
-      left = Expr(kind: .binary(op, left, right), range: left.range.union(right.range))
-    }
-    return left
-  }
-
-  mutating func parseBitOr() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.pipe: .bitOr]) { (parser) throws(ParseError) in try parser.parseBitXor() }
-  }
-
-  mutating func parseBitXor() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.caret: .bitXor]) { (parser) throws(ParseError) in try parser.parseBitAnd() }
-  }
-
-  mutating func parseBitAnd() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.ampersand: .bitAnd]) { (parser) throws(ParseError) in try parser.parseShift() }
-  }
-
-  mutating func parseShift() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.shiftLeft: .shiftLeft, .shiftRight: .shiftRight]) { (parser) throws(ParseError) in
-      try parser.parseAdditive()
-    }
-  }
-
-  mutating func parseAdditive() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.plus: .add, .minus: .subtract]) { (parser) throws(ParseError) in
-      try parser.parseMultiplicative()
-    }
-  }
-
-  mutating func parseMultiplicative() throws(ParseError) -> Expr {
-    try parseBinaryLevel([.star: .multiply, .slash: .divide, .slashSlash: .floorDivide, .percent: .remainder]) {
-      (parser) throws(ParseError) in try parser.parseUnary()
+    skipNewlines()
+    if endsStatement || [.rightParen, .rightBracket, .comma].contains(current.kind) {
+      try failExpected("an expression after \(opToken.kind.spelling)")
     }
   }
 

@@ -99,11 +99,11 @@ extension Parser {
     case .kwYield:
       return try parseYield()
     case .kwNot:
-      return try parseNot()
+      return try parseBinary(.not)
     case .kwAwait, .minus, .tilde, .bang:
       return try parseUnary()
     case .halfOpenRange, .closedRange:
-      return try parseRange()
+      return try parseBinary(.range)
     case .error:
       advance()
       throw ParseError()
@@ -131,6 +131,7 @@ extension Parser {
       case .interpolation(let innerTokens, let segmentRange):
         var inner = Parser(tokens: innerTokens, source: source)
         inner.depth = depth
+        inner.isInterpolation = true
         var expression = Expr(kind: .invalid, range: segmentRange)
         do throws(ParseError) {
           if inner.at(.endOfFile) {

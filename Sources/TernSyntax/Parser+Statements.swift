@@ -160,7 +160,8 @@ extension Parser {
   /// Assignment targets: a name, `a.b`, `a[i]`, or (for `=`) a tuple of targets.
   mutating func checkAssignable(_ target: Expr, compound: Bool, operatorToken: Token) throws(ParseError) {
     switch target.kind {
-    case .name, .member(_, _, isOptional: false), .subscriptAccess(_, _, isOptional: false):
+    case .name, .member(_, _, isOptional: false), .subscriptAccess(_, _, isOptional: false),
+      .tupleIndex(_, _, isOptional: false):
       return
     case .tuple(let elements) where !compound && !elements.isEmpty:
       for element in elements { try checkAssignable(element, compound: false, operatorToken: operatorToken) }
@@ -236,10 +237,15 @@ extension Parser {
         arguments = try parseArguments()
       }
       attributes.append(Attribute(name: name, arguments: arguments, range: range(from: atToken.range.start)))
-      let sawNewline = at(.newline)
-      skipNewlines()
-      if sawNewline && blockDepth == 0 && attributes.count == 1 && !startsDeclaration {
-        return Stmt(kind: .moduleAttribute(attributes[0]), range: range(from: start))
+      if at(.newline) || at(.endOfFile) {
+        // On its own line: attached to a declaration that follows, else a module attribute.
+        var look = index
+        while tokens[look].kind == .newline { look += 1 }
+        let declarationFollows = Parser.declarationStarts.contains(tokens[look].kind)
+        if !declarationFollows && blockDepth == 0 && attributes.count == 1 {
+          return Stmt(kind: .moduleAttribute(attributes[0]), range: range(from: start))
+        }
+        skipNewlines()
       }
     }
     guard startsDeclaration else {
@@ -253,12 +259,11 @@ extension Parser {
     return statement
   }
 
-  var startsDeclaration: Bool {
-    switch current.kind {
-    case .kwFn, .kwClass, .kwRecord, .kwEnum, .kwEffect, .kwLet, .kwVar, .kwExport, .at: return true
-    default: return false
-    }
-  }
+  var startsDeclaration: Bool { Parser.declarationStarts.contains(current.kind) }
+
+  static let declarationStarts: Set<TokenKind> = [
+    .kwFn, .kwClass, .kwRecord, .kwEnum, .kwEffect, .kwLet, .kwVar, .kwExport, .at,
+  ]
 
   /// import := 'import' module ('as' name)? | 'from' module 'import' name ('as' name)? (',' …)*
   /// module := name ('.' name)* | string

@@ -22,7 +22,9 @@ public struct Parser {
   var reportedEndOfFile = false
   /// How deeply expressions nest; bounded so hostile input cannot overflow the stack.
   var depth = 0
-  static let maximumDepth = 256
+  static let maximumDepth = 160
+  /// True for the parser of a string interpolation, whose end of input is its `)`.
+  var isInterpolation = false
 
   /// Parses a whole file.
   public static func parse(_ source: SourceFile) -> (program: Program, diagnostics: [Diagnostic]) {
@@ -121,7 +123,7 @@ public struct Parser {
   /// Describes the current token for "expected X, found Y" messages.
   var foundDescription: String {
     switch current.kind {
-    case .endOfFile: return "the end of the file"
+    case .endOfFile: return isInterpolation ? "`)`" : "the end of the file"
     case .newline: return "the end of the line"
     case .identifier: return "`\(current.name)`"
     case .integer: return "an integer literal"
