@@ -48,23 +48,35 @@ public struct DiagnosticRenderer: Sendable {
     out += style("\(severityText):", severityColor)
     out += style(" \(diagnostic.message)", "\u{1B}[1m") + "\n"
 
-    let lineText = source.lineText(location.line)
+    // Very long lines (minified or generated code) show a window around the caret.
+    var scalars = Array(source.lineText(location.line).unicodeScalars)
+    var caretColumn = location.column
+    var prefix = ""
+    if scalars.count > DiagnosticRenderer.maximumLineWidth {
+      let first = max(0, min(caretColumn - 1 - DiagnosticRenderer.maximumLineWidth / 3, scalars.count - 1))
+      let last = min(scalars.count, first + DiagnosticRenderer.maximumLineWidth)
+      if first > 0 { prefix = "…" }
+      scalars = Array(scalars[first..<last])
+      caretColumn -= first - prefix.count
+    }
+    var lineText = prefix
+    lineText.unicodeScalars.append(contentsOf: scalars)
     let gutter = String(location.line)
     let pad = String(repeating: " ", count: gutter.count)
     out += style(" \(gutter) | ", "\u{1B}[34m") + lineText + "\n"
 
     // The caret line copies tabs from the source line so the caret lines up.
-    let scalars = Array(lineText.unicodeScalars)
+    let shown = Array(lineText.unicodeScalars)
     var caretLine = ""
-    for index in 0..<min(location.column - 1, scalars.count) {
-      caretLine += scalars[index] == "\t" ? "\t" : " "
+    for index in 0..<min(caretColumn - 1, shown.count) {
+      caretLine += shown[index] == "\t" ? "\t" : " "
     }
     let endLocation = source.location(of: diagnostic.range.end)
     var width = 1
     if endLocation.line == location.line {
-      width = max(1, endLocation.column - location.column)
+      width = max(1, min(endLocation.column - location.column, shown.count - (caretColumn - 1)))
     } else {
-      width = max(1, scalars.count - (location.column - 1))
+      width = max(1, shown.count - (caretColumn - 1))
     }
     caretLine += style("^" + String(repeating: "~", count: width - 1), severityColor)
     out += style(" \(pad) | ", "\u{1B}[34m") + caretLine + "\n"
@@ -78,6 +90,9 @@ public struct DiagnosticRenderer: Sendable {
   public func render(_ diagnostics: [Diagnostic], in source: SourceFile) -> String {
     diagnostics.map { render($0, in: source) }.joined()
   }
+
+  /// Source lines longer than this many scalars are shown as a window around the caret.
+  static let maximumLineWidth = 160
 
   private func style(_ text: String, _ code: String) -> String {
     colors ? code + text + "\u{1B}[0m" : text

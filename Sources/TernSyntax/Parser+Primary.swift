@@ -164,7 +164,7 @@ extension Parser {
     }
     var elements = [first]
     while consume(.comma) {
-      if at(.rightParen) { break }
+      if at(.rightParen) || at(.newline) || at(.endOfFile) { break }
       elements.append(try parseTupleElement())
     }
     try expectClosing(.rightParen, opener: opener, after: "or `,` in the tuple")

@@ -1,0 +1,104 @@
+import Foundation
+import TernTestSupport
+import Testing
+
+/// Runs the built `tern` executable, as a user would.
+struct TernProcess {
+  /// `tern` sits beside the test bundle in the build products directory.
+  static let executable: URL = {
+    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("tern") }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+  }()
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe()
+    let errors = Pipe()
+    let input = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+@Suite struct CLITests {
+  @Test func parsePrintsTheTreeAndExitsZero() throws {
+    let result = try TernProcess.run(["parse", ScriptCatalog.repositoryRoot + "/examples/tour.tern"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("program  @1:1\n"))
+    #expect(result.stderr.isEmpty)
+  }
+
+  @Test func parseReadsStandardInput() throws {
+    let result = try TernProcess.run(["parse", "--sexpr", "-"], stdin: "let x = 1 + 2\nprint(x)\n")
+    #expect(result.status == 0)
+    #expect(result.stdout == "(let x (+ 1 2))\n(call print x)\n")
+  }
+
+  @Test func parseJSONIsValidJSON() throws {
+    let result = try TernProcess.run(["parse", "--json", "-"], stdin: "fn f(a) => a * 2\n")
+    #expect(result.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    #expect(object?["kind"] as? String == "program")
+    let children = object?["children"] as? [[String: Any]]
+    #expect(children?.first?["kind"] as? String == "fn")
+    #expect((children?.first?["start"] as? [String: Int])?["line"] == 1)
+  }
+
+  @Test func syntaxErrorsGoToStandardErrorWithStatus65() throws {
+    let result = try TernProcess.run(
+      ["parse", "-"], stdin: "let x = (1,\nlet y = 2\nif y = 2 { }\n", environment: ["NO_COLOR": "1"])
+    #expect(result.status == 65)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("<stdin>:1:12: error: expected `)` or `,` in the tuple\n"))
+    #expect(result.stderr.contains("<stdin>:3:6: error: assignment is not allowed in a condition\n"))
+    #expect(result.stderr.contains("= hint: did you mean `==`?"))
+    #expect(result.stderr.hasSuffix("2 errors in <stdin>\n"))
+    #expect(!result.stderr.contains("\u{1B}["), "no colour when stderr is not a terminal")
+  }
+
+  @Test func missingFileIsAClearError() throws {
+    let result = try TernProcess.run(["parse", "/nonexistent/file.tern"])
+    #expect(result.status == 66)
+    #expect(result.stderr == "tern: error: cannot open '/nonexistent/file.tern': no such file\n")
+  }
+
+  @Test func versionAndHelp() throws {
+    let version = try TernProcess.run(["--version"])
+    #expect(version.status == 0)
+    #expect(version.stdout.hasPrefix("tern "))
+    let help = try TernProcess.run(["--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("parse"))
+  }
+
+  @Test func unknownSubcommandIsAUsageError() throws {
+    let result = try TernProcess.run(["frobnicate"])
+    #expect(result.status == 64)
+  }
+
+  @Test func shebangLineIsAccepted() throws {
+    let result = try TernProcess.run(["parse", "--sexpr", "-"], stdin: "#!/usr/bin/env tern\nprint(1)\n")
+    #expect(result.status == 0)
+    #expect(result.stdout == "(call print 1)\n")
+  }
+}
