@@ -202,13 +202,21 @@ public struct Lexer {
 
   /// Decides whether the `//` at `position` is the floor-division operator.
   ///
-  /// It is when it follows an operand on the same line and the rest of the line reads as
+  /// It is when it follows an operand on the same line, with at most one space between,
+  /// and the rest of the line reads as
   /// an operand continuing the expression: it lexes cleanly, starts like an expression,
   /// has no `:` outside brackets (unless inside a call or literal where `name:` and
   /// `key:` are legal), and never puts two operands side by side. `print(7 // 2)` is
   /// division; `print(x)  // expect: 3` and `x = a // the total` are comments.
   mutating func slashSlashIsOperator() -> Bool {
     guard let last = lastKind, last.endsOperand, !crossedNewline else { return false }
+    // Two or more spaces (or a tab) before `//` align a trailing comment: `f(1)   // 2`.
+    if position >= 2,
+      bytes[position - 1] == UInt8(ascii: "\t")
+        || (bytes[position - 1] == UInt8(ascii: " ") && bytes[position - 2] == UInt8(ascii: " "))
+    {
+      return false
+    }
     if let known = memo.decisions[position] { return known }
     var trial = Lexer(source: source, start: position + 2, mode: .trial, brackets: brackets, memo: memo)
     trial.lastKind = .slashSlash

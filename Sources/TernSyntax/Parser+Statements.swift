@@ -15,6 +15,10 @@ extension Parser {
       do throws(ParseError) {
         let statement = try parseStatement()
         statements.append(statement)
+        if blockDepth == 0, case .moduleAttribute = statement.kind {
+        } else if blockDepth == 0 {
+          seenTopLevelStatement = true
+        }
         if !(at(.newline) || at(.semicolon) || at(.rightBrace) || at(.endOfFile)) {
           try failExpected(
             "a newline or `;` after the statement",
@@ -242,7 +246,7 @@ extension Parser {
         var look = index
         while tokens[look].kind == .newline { look += 1 }
         let declarationFollows = Parser.declarationStarts.contains(tokens[look].kind)
-        if !declarationFollows && blockDepth == 0 && attributes.count == 1 {
+        if blockDepth == 0 && attributes.count == 1 && (!declarationFollows || !seenTopLevelStatement) {
           return Stmt(kind: .moduleAttribute(attributes[0]), range: range(from: start))
         }
         skipNewlines()

@@ -23,6 +23,9 @@ public struct Parser {
   /// How deeply expressions nest; bounded so hostile input cannot overflow the stack.
   var depth = 0
   static let maximumDepth = 160
+  /// Set after the first top-level statement that is not a module attribute: an attribute
+  /// on its own line before it belongs to the module (`@deterministic`).
+  var seenTopLevelStatement = false
   /// True for the parser of a string interpolation, whose end of input is its `)`.
   var isInterpolation = false
 
@@ -181,7 +184,7 @@ public struct Parser {
     "null": "the empty value is written `nil`", "None": "the empty value is written `nil`",
     "switch": "use `match value { pattern => … }`", "except": "use `catch`",
     "raise": "use `throw`", "new": "call the class to construct: `Point(1, 2)`",
-    "this": "the receiver is `self`", "elif_": "write `else if`",
+    "this": "the receiver is `self`",
   ]
 
   // MARK: - Recovery

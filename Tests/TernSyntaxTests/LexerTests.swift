@@ -53,6 +53,8 @@ extension String {
     #expect(kinds("n // 2 // half") == ["n", "//", "2", "//", "half"])
     #expect(kinds("x //= 2") == ["x", "//=", "2"])
     #expect(kinds("} // end") == ["}"])
+    #expect(kinds("gen.resume(1)   // 2") == ["gen", ".", "resume", "(", "1", ")"])
+    #expect(kinds("a\t// 2") == ["a"])
   }
 
   @Test func keywordsAfterDotAreNames() {
