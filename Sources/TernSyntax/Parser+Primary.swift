@@ -227,6 +227,11 @@ extension Parser {
   mutating func parseIf() throws(ParseError) -> Expr {
     let start = advance().range.start
     if at(.leftBrace) { try failExpected("a condition after `if`") }
+    if at(.kwLet) || at(.kwVar) {
+      try fail(
+        "`if \(at(.kwLet) ? "let" : "var")` is not supported",
+        hint: "bind the value first, then test it: `let x = f()` and `if x != nil { … }`, or use `match`")
+    }
     let condition = try parseExpression()
     guard at(.leftBrace) else {
       if at(.equal) {

@@ -28,6 +28,7 @@ struct ErrorCase: Sendable, CustomStringConvertible {
 }
 
 let errorCases: [ErrorCase] = [
+  ErrorCase("if let z = f() { }", ["1:4: `if let` is not supported"]),
   ErrorCase("let x = 1 2", ["1:11: expected a newline or `;` after the statement, found an integer literal"]),
   ErrorCase("let = 5", ["1:5: expected a pattern after `let`, found `=`"]),
   ErrorCase("let x", ["1:6: `let` needs a value: expected `=` after the name"]),
