@@ -104,24 +104,14 @@ extension Parser {
     let opener = advance()
     var members: [ClassMember] = []
     var cases: [EnumCase] = []
-    blockDepth += 1
-    defer { blockDepth -= 1 }
-    while true {
-      while at(.newline) || at(.semicolon) || (allowsCases && at(.comma)) { advance() }
-      if at(.rightBrace) || at(.endOfFile) { break }
-      let start = index
-      do throws(ParseError) {
-        if allowsCases, at(.identifier) || at(.kwCase) {
-          try parseEnumCases(into: &cases)
-        } else {
-          members.append(try parseMember(of: kind, allowInit: allowInit))
-        }
-      } catch {
-        synchronize()
+    try parseClauses(opener: opener, what: "the \(kind) body", item: "member", dotStartsClause: false) {
+      (parser) throws(ParseError) in
+      if allowsCases, parser.at(.identifier) || parser.at(.kwCase) {
+        try parser.parseEnumCases(into: &cases)
+      } else {
+        members.append(try parser.parseMember(of: kind, allowInit: allowInit))
       }
-      if index == start { advance() }
     }
-    try expectClosing(.rightBrace, opener: opener, after: "to close the \(kind) body")
     return (members, cases)
   }
 
@@ -295,29 +285,22 @@ extension Parser {
     guard at(.leftBrace) else { try failExpected("`{` to begin the effect body") }
     let opener = advance()
     var operations: [EffectOperation] = []
-    while true {
-      while at(.newline) || at(.semicolon) || at(.comma) { advance() }
-      if at(.rightBrace) || at(.endOfFile) { break }
-      let before = index
-      do throws(ParseError) {
-        let operationStart = current.range.start
-        guard consume(.kwFn) else {
-          try failExpected("an operation `fn name(params)` in the effect body")
-        }
-        let opName = try parseIdentifier("an operation name after `fn`")
-        let parameters = try parseParameterList(after: "after the operation name")
-        if at(.leftBrace) || at(.fatArrow) {
-          try fail(
-            "effect operations have no body",
-            hint: "the handler supplies the behaviour: `handle { … } with { \(name.name).\(opName.name)(…) => … }`")
-        }
-        operations.append(EffectOperation(name: opName, parameters: parameters, range: range(from: operationStart)))
-      } catch {
-        synchronize()
+    try parseClauses(opener: opener, what: "the effect body", item: "operation", dotStartsClause: false) {
+      (parser) throws(ParseError) in
+      let operationStart = parser.current.range.start
+      guard parser.consume(.kwFn) else {
+        try parser.failExpected("an operation `fn name(params)` in the effect body")
       }
-      if index == before { advance() }
+      let opName = try parser.parseIdentifier("an operation name after `fn`")
+      let parameters = try parser.parseParameterList(after: "after the operation name")
+      if parser.at(.leftBrace) || parser.at(.fatArrow) {
+        try parser.fail(
+          "effect operations have no body",
+          hint: "the handler supplies the behaviour: `handle { … } with { \(name.name).\(opName.name)(…) => … }`")
+      }
+      operations.append(
+        EffectOperation(name: opName, parameters: parameters, range: parser.range(from: operationStart)))
     }
-    try expectClosing(.rightBrace, opener: opener, after: "to close the effect body")
     return EffectDecl(name: name, operations: operations, range: range(from: start))
   }
 

@@ -262,7 +262,7 @@ extension Parser {
     guard at(.leftBrace) else { try failExpected("`{` after the matched value") }
     let opener = advance()
     var arms: [MatchArm] = []
-    try parseClauses(opener: opener, what: "the `match` body") { (parser) throws(ParseError) in
+    try parseClauses(opener: opener, what: "the `match` body", item: "arm") { (parser) throws(ParseError) in
       let armStart = parser.current.range.start
       _ = parser.consume(.kwCase)
       let pattern = try parser.parsePattern(context: "in the match arm")
@@ -277,13 +277,16 @@ extension Parser {
     return Expr(kind: .match(subject: subject, arms: arms), range: range(from: start))
   }
 
-  /// Parses a `{ … }` of clauses (match arms, handler clauses, select cases), each
-  /// separated by newlines, `;` or `,`, recovering per clause.
-  mutating func parseClauses(opener: Token, what: String, _ clause: (inout Parser) throws(ParseError) -> Void)
-    throws(ParseError)
-  {
+  /// Parses the items of a `{ … }` body that holds clauses or members (match arms, handler
+  /// clauses, select cases, class/record/enum members, effect operations), each separated by
+  /// newlines, `;` or `,`, recovering item by item. In arm bodies (`dotStartsClause`), a line
+  /// starting with `.name` begins the next arm instead of continuing a method chain.
+  mutating func parseClauses(
+    opener: Token, what: String, item: String, dotStartsClause: Bool = true,
+    _ clause: (inout Parser) throws(ParseError) -> Void
+  ) throws(ParseError) {
     let savedDot = allowsDotContinuation
-    allowsDotContinuation = false
+    allowsDotContinuation = !dotStartsClause
     blockDepth += 1
     defer {
       allowsDotContinuation = savedDot
@@ -296,7 +299,7 @@ extension Parser {
       do throws(ParseError) {
         try clause(&self)
         if !(at(.newline) || at(.semicolon) || at(.comma) || at(.rightBrace) || at(.endOfFile)) {
-          try failExpected("a newline or `,` before the next clause")
+          try failExpected("a newline or `,` before the next \(item)")
         }
       } catch {
         synchronize()
@@ -371,7 +374,7 @@ extension Parser {
     guard at(.leftBrace) else { try failExpected("`{` to begin the handler clauses after `with`") }
     let opener = advance()
     var clauses: [HandlerClause] = []
-    try parseClauses(opener: opener, what: "the handler clauses") { (parser) throws(ParseError) in
+    try parseClauses(opener: opener, what: "the handler clauses", item: "clause") { (parser) throws(ParseError) in
       clauses.append(try parser.parseHandlerClause())
     }
     return Expr(kind: .handle(body: body, clauses: clauses), range: range(from: start))
@@ -445,7 +448,7 @@ extension Parser {
     let opener = advance()
     var clauses: [SelectClause] = []
     var sawDefault = false
-    try parseClauses(opener: opener, what: "the `select` body") { (parser) throws(ParseError) in
+    try parseClauses(opener: opener, what: "the `select` body", item: "case") { (parser) throws(ParseError) in
       let clauseStart = parser.current.range.start
       if parser.at(.identifier), parser.current.name == "default", parser.peek().kind == .fatArrow {
         let defaultToken = parser.advance()
