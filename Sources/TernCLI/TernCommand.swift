@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Tern
+import TernBytecode
 import TernSyntax
 
 /// The `tern` command-line tool.
@@ -9,7 +11,7 @@ struct TernCommand: ParsableCommand {
     commandName: "tern",
     abstract: "Tern: a fast, embeddable scripting language for Swift programs.",
     version: "tern \(TernVersion.current)",
-    subcommands: [ParseCommand.self]
+    subcommands: [RunCommand.self, EvalCommand.self, ParseCommand.self, DisasmCommand.self]
   )
 }
 
@@ -56,6 +58,104 @@ struct ParseCommand: ParsableCommand {
   }
 }
 
+/// `tern run FILE [args…]`: runs a program. Exit status 0, 1 on an uncaught error (with
+/// its stack trace on stderr), 65 when the program does not compile.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a Tern program.")
+
+  @ArgumentParser.Argument(help: "The program to run, or - for standard input.")
+  var file: String
+
+  @ArgumentParser.Argument(parsing: .captureForPassthrough, help: "Arguments for the program.")
+  var arguments: [String] = []
+
+  @Flag(help: "Collect garbage on every allocation (for testing the collector).")
+  var gcStress = false
+
+  func run() throws {
+    let source = try SourceLoader.load(file)
+    let vm = VM(options: VM.Options(gcStress: gcStress || ProcessInfo.processInfo.environment["TERN_GC_STRESS"] == "1"))
+    vm.output = StandardOutput.write
+    do {
+      try vm.run(String(decoding: source.bytes, as: UTF8.self), name: source.name)
+      StandardOutput.flush()
+    } catch {
+      StandardOutput.flush()
+      SourceLoader.report(error, source: source)
+      throw ExitCode(error.kind == .syntax ? 65 : 1)
+    }
+  }
+}
+
+/// `tern eval 'expr'`: evaluates source text and prints the value of its last expression.
+struct EvalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval", abstract: "Evaluate Tern source and print the value of its last expression.")
+
+  @ArgumentParser.Argument(help: "Tern source, e.g. '1 + 2'.")
+  var code: String
+
+  func run() throws {
+    let vm = VM()
+    vm.output = StandardOutput.write
+    let source = SourceFile(name: "<eval>", text: code)
+    do {
+      let value = try vm.evaluate(code, name: "<eval>")
+      StandardOutput.write(value + "\n")
+      StandardOutput.flush()
+    } catch {
+      StandardOutput.flush()
+      SourceLoader.report(error, source: source)
+      throw ExitCode(error.kind == .syntax ? 65 : 1)
+    }
+  }
+}
+
+/// `tern disasm FILE`: prints the bytecode the compiler produces.
+struct DisasmCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "disasm", abstract: "Print the bytecode of a Tern file.")
+
+  @ArgumentParser.Argument(help: "The Tern source file, or - for standard input.")
+  var file: String
+
+  func run() throws {
+    let source = try SourceLoader.load(file)
+    let vm = VM()
+    do {
+      let module = try vm.compile(String(decoding: source.bytes, as: UTF8.self), name: source.name)
+      print(Disassembler.disassemble(module), terminator: "")
+    } catch {
+      SourceLoader.report(error, source: source)
+      throw ExitCode(65)
+    }
+  }
+}
+
+/// Buffered standard output (a script that prints a lot should not pay a system call a line).
+enum StandardOutput {
+  nonisolated(unsafe) static var buffer: [UInt8] = []
+
+  static func write(_ text: String) {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  static func flush() {
+    guard !buffer.isEmpty else { return }
+    buffer.withUnsafeBytes { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+        if written <= 0 { break }
+        offset += written
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
 /// Reading source files and reporting diagnostics, shared by the subcommands.
 enum SourceLoader {
   /// Reads a file (or standard input for `-`); an unreadable file exits with status 66.
@@ -73,6 +173,15 @@ enum SourceLoader {
       throw ExitCode(66)
     }
     return SourceFile(name: path, bytes: Array(data))
+  }
+
+  /// Prints a compile error's diagnostics, or a runtime error with its stack trace.
+  static func report(_ error: ScriptError, source: SourceFile) {
+    if error.kind == .syntax {
+      printDiagnostics(error.diagnostics, in: source)
+    } else {
+      writeToStandardError(error.description + "\n")
+    }
   }
 
   static func printDiagnostics(_ diagnostics: [Diagnostic], in source: SourceFile) {

@@ -1,0 +1,324 @@
+import BigInt
+import Foundation
+
+// The core built-in functions and the methods of the built-in types.
+
+extension VM {
+  func installBuiltins() {
+    defineNative("print", arity: 0...Int.max) { vm, arguments in
+      var line = ""
+      for (index, argument) in arguments.enumerated() {
+        if index > 0 { line += " " }
+        vm.describe(argument, quoted: false, into: &line, depth: 0)
+      }
+      vm.write(line + "\n")
+      return .null
+    }
+    defineNative("String", arity: 1...1) { vm, arguments in vm.string(vm.describe(arguments[0])) }
+    defineNative("type", arity: 1...1) { vm, arguments in vm.string(vm.typeName(of: arguments[0])) }
+    defineNative("Int", arity: 1...1) { vm, arguments throws(RuntimeError) in try vm.convertToInt(arguments[0]) }
+    defineNative("Float", arity: 1...1) { vm, arguments throws(RuntimeError) in try vm.convertToFloat(arguments[0]) }
+    defineNative("assert", arity: 1...2) { vm, arguments throws(RuntimeError) in
+      if !arguments[0].isTruthy {
+        let message = arguments.count > 1 ? vm.describe(arguments[1]) : "assertion failed"
+        throw RuntimeError(typeName: "AssertionError", message: message)
+      }
+      return .null
+    }
+  }
+
+  func convertToInt(_ value: Value) throws(RuntimeError) -> Value {
+    switch number(value) {
+    case .int?, .big?: return value
+    case .float(let x)?:
+      guard x.isFinite else {
+        throw RuntimeError(typeName: "ArithmeticError", message: "cannot convert \(describe(value)) to Int")
+      }
+      return integerValue(BigInt(x.rounded(.towardZero)))
+    case nil:
+      if let text = stringValue(value) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let parsed = BigInt(trimmed) { return integerValue(parsed) }
+        return .null
+      }
+      throw RuntimeError(typeName: "TypeError", message: "cannot convert \(typeName(of: value)) to Int")
+    }
+  }
+
+  func convertToFloat(_ value: Value) throws(RuntimeError) -> Value {
+    if let number = number(value) { return .float(double(number)) }
+    if let text = stringValue(value) {
+      return Double(text.trimmingCharacters(in: .whitespaces)).map { .float($0) } ?? .null
+    }
+    throw RuntimeError(typeName: "TypeError", message: "cannot convert \(typeName(of: value)) to Float")
+  }
+
+  // MARK: - Methods
+
+  func argumentCount(_ arguments: [Value], _ expected: ClosedRange<Int>, _ name: String) throws(RuntimeError) {
+    guard expected.contains(arguments.count) else {
+      throw RuntimeError(
+        typeName: "TypeError", message: "\(name) expects \(Self.describeArity(expected)) but got \(arguments.count)")
+    }
+  }
+
+  func stringArgument(_ value: Value, _ name: String) throws(RuntimeError) -> String {
+    guard let text = stringValue(value) else {
+      throw RuntimeError(typeName: "TypeError", message: "\(name) expects a String, not \(typeName(of: value))")
+    }
+    return text
+  }
+
+  func callFunction(_ function: Value, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    try callValue(function, arguments: arguments)
+  }
+
+  /// Keeps `value` reachable while a built-in allocates, then runs `body`.
+  func withRoot<R>(_ value: Value, _ body: () throws(RuntimeError) -> R) throws(RuntimeError) -> R {
+    temporaryRoots.append(value)
+    defer { temporaryRoots.removeLast() }
+    return try body()
+  }
+
+  func builtinMethod(_ receiver: Value, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    if receiver.tag == .int || receiver.tag == .float {
+      try argumentCount(arguments, 1...1, "toFixed")
+      guard arguments[0].tag == .int, arguments[0].asInt >= 0, arguments[0].asInt <= 100 else {
+        throw RuntimeError(typeName: "TypeError", message: "toFixed expects a number of digits from 0 to 100")
+      }
+      let x = receiver.tag == .int ? Double(receiver.asInt) : receiver.asFloat
+      return string(String(format: "%.\(arguments[0].asInt)f", x))
+    }
+    switch receiver.object {
+    case let list as ListObject: return try listMethod(list, receiver, name, arguments)
+    case let text as StringObject: return try stringMethod(text, name, arguments)
+    case let map as MapObject:
+      try argumentCount(arguments, 1...1, name)
+      switch name {
+      case "get": return map.get(arguments[0]) ?? .null
+      case "remove": return map.remove(arguments[0]) ?? .null
+      default: return .bool(map.get(arguments[0]) != nil)
+      }
+    case let range as RangeObject:
+      try argumentCount(arguments, 1...1, name)
+      guard arguments[0].tag == .int else { return .false }
+      let x = arguments[0].asInt
+      return .bool(x >= range.lower && (range.isClosed ? x <= range.upper : x < range.upper))
+    default:
+      throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: receiver)) has no method '\(name)'")
+    }
+  }
+
+  func listMethod(_ list: ListObject, _ receiver: Value, _ name: String, _ arguments: [Value]) throws(RuntimeError)
+    -> Value
+  {
+    switch name {
+    case "append":
+      try argumentCount(arguments, 1...1, name)
+      list.append(arguments[0])
+      return .null
+    case "insert":
+      try argumentCount(arguments, 2...2, name)
+      let index = try position(arguments[0], count: list.count + 1, in: "list")
+      list.insert(arguments[1], at: index)
+      return .null
+    case "remove":
+      try argumentCount(arguments, 1...1, name)
+      return list.remove(at: try position(arguments[0], count: list.count, in: "list"))
+    case "pop":
+      try argumentCount(arguments, 0...0, name)
+      guard list.count > 0 else { throw RuntimeError(typeName: "IndexError", message: "pop from an empty list") }
+      return list.remove(at: list.count - 1)
+    case "contains":
+      try argumentCount(arguments, 1...1, name)
+      return .bool(list.values.contains { valuesEqual($0, arguments[0]) })
+    case "indexOf":
+      try argumentCount(arguments, 1...1, name)
+      return list.values.firstIndex { valuesEqual($0, arguments[0]) }.map { .int(Int64($0)) } ?? .null
+    case "joined":
+      try argumentCount(arguments, 0...1, name)
+      let separator = arguments.isEmpty ? "" : try stringArgument(arguments[0], name)
+      return string(list.values.map { describe($0) }.joined(separator: separator))
+    case "reversed":
+      return .object(heap.allocate(ListObject(list.values.reversed())))
+    case "sorted", "sort":
+      try argumentCount(arguments, 0...1, name)
+      let sorted = try sortValues(list.values, by: arguments.first)
+      if name == "sort" {
+        for (index, value) in sorted.enumerated() { list.elements[index] = value }
+        return .null
+      }
+      return .object(heap.allocate(ListObject(sorted)))
+    case "map", "filter":
+      try argumentCount(arguments, 1...1, name)
+      let result = heap.allocate(ListObject(capacity: list.count))
+      return try withRoot(.object(result)) { () throws(RuntimeError) -> Value in
+        var index = 0
+        while index < list.count {
+          let element = list.elements[index]
+          let mapped = try callFunction(arguments[0], [element])
+          if name == "map" {
+            result.append(mapped)
+          } else if mapped.isTruthy {
+            result.append(element)
+          }
+          index += 1
+        }
+        return .object(result)
+      }
+    case "reduce":
+      try argumentCount(arguments, 2...2, name)
+      var accumulator = arguments[0]
+      var index = 0
+      while index < list.count {
+        accumulator = try withRoot(accumulator) { () throws(RuntimeError) -> Value in
+          try callFunction(arguments[1], [accumulator, list.elements[index]])
+        }
+        index += 1
+      }
+      return accumulator
+    case "slice":
+      try argumentCount(arguments, 2...2, name)
+      guard arguments[0].tag == .int, arguments[1].tag == .int else {
+        throw RuntimeError(typeName: "TypeError", message: "slice expects two Ints")
+      }
+      let range = RangeObject(lower: arguments[0].asInt, upper: arguments[1].asInt, isClosed: false)
+      let bounds = try sliceBounds(range, count: list.count, in: "list")
+      return .object(heap.allocate(ListObject(Array(list.values[bounds]))))
+    default:
+      throw RuntimeError(typeName: "TypeError", message: "List has no method '\(name)'")
+    }
+  }
+
+  /// A stable sort, by `<` or by a "comes before" function.
+  func sortValues(_ values: [Value], by comesBefore: Value?) throws(RuntimeError) -> [Value] {
+    var failure: RuntimeError?
+    let sorted = values.enumerated().sorted { lhs, rhs in
+      if failure != nil { return false }
+      do throws(RuntimeError) {
+        let before: Bool
+        if let comesBefore {
+          before = try callFunction(comesBefore, [lhs.element, rhs.element]).isTruthy
+          let after = before ? false : try callFunction(comesBefore, [rhs.element, lhs.element]).isTruthy
+          return before || (!after && lhs.offset < rhs.offset)
+        }
+        before = try compare(lhs.element, rhs.element, orEqual: false)
+        let after = before ? false : try compare(rhs.element, lhs.element, orEqual: false)
+        return before || (!after && lhs.offset < rhs.offset)
+      } catch {
+        failure = error
+        return false
+      }
+    }
+    if let failure { throw failure }
+    return sorted.map(\.element)
+  }
+
+  func stringMethod(_ object: StringObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    let text = object.value
+    switch name {
+    case "upper": return string(text.uppercased())
+    case "lower": return string(text.lowercased())
+    case "trim": return string(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    case "contains", "startsWith", "endsWith", "find":
+      try argumentCount(arguments, 1...1, name)
+      let needle = try stringArgument(arguments[0], name)
+      switch name {
+      case "contains": return .bool(needle.isEmpty || text.contains(needle))
+      case "startsWith": return .bool(text.unicodeScalars.starts(with: needle.unicodeScalars))
+      case "endsWith": return .bool(text.unicodeScalars.reversed().starts(with: needle.unicodeScalars.reversed()))
+      default:
+        let haystack = object.scalars
+        let pattern = Array(needle.unicodeScalars)
+        if pattern.isEmpty { return .int(0) }
+        guard haystack.count >= pattern.count else { return .null }
+        for start in 0...(haystack.count - pattern.count)
+        where haystack[start..<start + pattern.count].elementsEqual(pattern) {
+          return .int(Int64(start))
+        }
+        return .null
+      }
+    case "replace":
+      try argumentCount(arguments, 2...2, name)
+      let old = try stringArgument(arguments[0], name)
+      let new = try stringArgument(arguments[1], name)
+      return string(old.isEmpty ? text : text.replacingOccurrences(of: old, with: new))
+    case "split":
+      try argumentCount(arguments, 0...1, name)
+      let parts: [String]
+      if let separatorValue = arguments.first {
+        let separator = try stringArgument(separatorValue, name)
+        guard !separator.isEmpty else { throw RuntimeError(typeName: "ValueError", message: "empty separator") }
+        parts = text.components(separatedBy: separator)
+      } else {
+        parts = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+      }
+      return stringList(parts)
+    case "chars":
+      return stringList(object.scalars.map { String($0) })
+    case "bytes":
+      return .object(heap.allocate(ListObject(text.utf8.map { .int(Int64($0)) })))
+    default:
+      throw RuntimeError(typeName: "TypeError", message: "String has no method '\(name)'")
+    }
+  }
+
+  /// A new list of new strings, kept reachable while it is filled.
+  func stringList(_ parts: [String]) -> Value {
+    let list = heap.allocate(ListObject(capacity: parts.count))
+    temporaryRoots.append(.object(list))
+    defer { temporaryRoots.removeLast() }
+    for part in parts { list.append(string(part)) }
+    return .object(list)
+  }
+
+  // MARK: - Loops
+
+  /// Sets up `for x in a..<b`: false when the range is empty.
+  @inline(never)
+  func prepareRangeLoop(_ state: UnsafeMutablePointer<Value>) throws(RuntimeError) -> Bool {
+    let isClosed = state[2].asInt != 0
+    guard state[0].tag == .int, state[1].tag == .int else {
+      throw RuntimeError(
+        typeName: "TypeError",
+        message: "range bounds must be Ints, not \(typeName(of: state[0])) and \(typeName(of: state[1]))")
+    }
+    let start = state[0].asInt
+    let end = state[1].asInt
+    if !isClosed && end == .min { return false }
+    let last = isClosed ? end : end - 1
+    guard start <= last else { return false }
+    state[1] = .int(last)
+    return true
+  }
+
+  /// The next element of a generic `for` loop, or nil when done. `state[1]` is the position.
+  @inline(never)
+  func nextElement(_ state: UnsafeMutablePointer<Value>) throws(RuntimeError) -> Value? {
+    let iterable = state[0]
+    let position = state[1].tag == .int ? Int(state[1].asInt) : 0
+    guard iterable.tag == .object else {
+      throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: iterable)) is not iterable")
+    }
+    var element: Value?
+    switch iterable.object {
+    case let list as ListObject:
+      element = position < list.count ? list.elements[position] : nil
+    case let tuple as TupleObject:
+      element = position < tuple.elements.count ? tuple.elements[position] : nil
+    case let text as StringObject:
+      element = position < text.scalars.count ? string(String(text.scalars[position])) : nil
+    case let map as MapObject:
+      if position < map.keys.count {
+        element = .object(heap.allocate(TupleObject([map.keys[position], map.values[position]])))
+      }
+    case let range as RangeObject:
+      let count = rangeCount(range)
+      element = Int64(position) < count ? .int(range.lower + Int64(position)) : nil
+    default:
+      throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: iterable)) is not iterable")
+    }
+    state[1] = .int(Int64(position + 1))
+    return element
+  }
+}

@@ -1,0 +1,85 @@
+/// One call frame: the running closure, where it is in its code, and its register window.
+struct CallFrame {
+  var closure: Unmanaged<ClosureObject>
+  var pc: Int
+  /// Index in the fiber's stack of the frame's R[0]; the callee itself sits at `base - 1`.
+  var base: Int
+}
+
+/// A stack of registers and call frames. (Today the VM runs one; fibers, tasks and effect
+/// handlers will each own one.)
+///
+/// The register stack is one unsafe buffer that grows by reallocation; everything that
+/// refers into it (frames, open upvalues) does so by index, never by pointer.
+final class Fiber {
+  var stack: UnsafeMutablePointer<Value>
+  var stackCapacity: Int
+  var frames: UnsafeMutablePointer<CallFrame>
+  var frameCount = 0
+  let frameCapacity: Int
+  /// Open upvalues, highest stack index first.
+  var openUpvalues: UpvalueObject?
+  /// One past the highest register in use by the top frame: the collector scans below it.
+  var top = 0
+
+  init(maximumDepth: Int) {
+    stackCapacity = 1024
+    stack = .allocate(capacity: stackCapacity)
+    stack.initialize(repeating: .null, count: stackCapacity)
+    frameCapacity = maximumDepth + 1
+    frames = .allocate(capacity: frameCapacity)
+  }
+
+  deinit {
+    stack.deallocate()
+    frames.deallocate()
+  }
+
+  /// Makes room for `needed` registers; returns true when the buffer moved.
+  func ensureStack(_ needed: Int) {
+    guard needed > stackCapacity else { return }
+    var capacity = stackCapacity
+    while capacity < needed { capacity *= 2 }
+    let newStack = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+    newStack.moveInitialize(from: stack, count: stackCapacity)
+    (newStack + stackCapacity).initialize(repeating: .null, count: capacity - stackCapacity)
+    stack.deallocate()
+    stack = newStack
+    stackCapacity = capacity
+  }
+
+  /// The upvalue for stack slot `index`, reusing an open one so closures share variables.
+  func captureUpvalue(_ index: Int, heap: Heap) -> UpvalueObject {
+    var previous: UpvalueObject?
+    var current = openUpvalues
+    while let upvalue = current, upvalue.stackIndex > index {
+      previous = upvalue
+      current = upvalue.nextOpen
+    }
+    if let upvalue = current, upvalue.stackIndex == index { return upvalue }
+    let created = heap.allocate(UpvalueObject(stackIndex: index))
+    created.nextOpen = current
+    if let previous { previous.nextOpen = created } else { openUpvalues = created }
+    return created
+  }
+
+  /// Closes every open upvalue at `index` or above: each keeps its current value.
+  func closeUpvalues(from index: Int) {
+    while let upvalue = openUpvalues, upvalue.stackIndex >= index {
+      upvalue.closedValue = stack[upvalue.stackIndex]
+      upvalue.isOpen = false
+      openUpvalues = upvalue.nextOpen
+      upvalue.nextOpen = nil
+    }
+  }
+
+  func markRoots(_ collector: inout GarbageCollector) {
+    for index in 0..<min(top, stackCapacity) { collector.mark(stack[index]) }
+    for index in 0..<frameCount { collector.mark(.object(frames[index].closure.takeUnretainedValue())) }
+    var upvalue = openUpvalues
+    while let current = upvalue {
+      collector.mark(.object(current))
+      upvalue = current.nextOpen
+    }
+  }
+}

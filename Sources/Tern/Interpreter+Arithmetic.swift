@@ -1,0 +1,323 @@
+import BigInt
+import Foundation
+import TernBytecode
+
+// Arithmetic and comparison slow paths: floats mixed with ints, bigints, strings, errors.
+
+extension VM {
+  /// A number in one of its three representations.
+  enum Number {
+    case int(Int64)
+    case big(BigInt)
+    case float(Double)
+  }
+
+  func number(_ value: Value) -> Number? {
+    switch value.tag {
+    case .int: return .int(value.asInt)
+    case .float: return .float(value.asFloat)
+    case .object where value.objectKind == .bigInteger: return .big((value.object as! BigIntegerObject).value)
+    default: return nil
+    }
+  }
+
+  func bigInt(_ number: Number) -> BigInt? {
+    switch number {
+    case .int(let value): return BigInt(value)
+    case .big(let value): return value
+    case .float: return nil
+    }
+  }
+
+  func double(_ number: Number) -> Double {
+    switch number {
+    case .int(let value): return Double(value)
+    case .big(let value): return Double(value)
+    case .float(let value): return value
+    }
+  }
+
+  /// An integer result: a plain int when it fits in 64 bits, else a bigint object.
+  func integerValue(_ value: BigInt) -> Value {
+    if let small = Int64(exactly: value) { return .int(small) }
+    return .object(heap.allocate(BigIntegerObject(value)))
+  }
+
+  func makeBigInteger(_ digits: String) -> Value {
+    integerValue(BigInt(digits) ?? 0)
+  }
+
+  static let operatorSymbols: [Opcode: String] = [
+    .add: "+", .subtract: "-", .multiply: "*", .divide: "/", .floorDivide: "//", .remainder: "%", .power: "**",
+    .bitAnd: "&", .bitOr: "|", .bitXor: "^", .shiftLeft: "<<", .shiftRight: ">>",
+  ]
+
+  @inline(never)
+  func arithmetic(_ op: Opcode, _ left: Value, _ right: Value) throws(RuntimeError) -> Value {
+    guard let lhs = number(left), let rhs = number(right) else {
+      return try nonNumericArithmetic(op, left, right)
+    }
+    if case .float = lhs { return try floatArithmetic(op, double(lhs), double(rhs), left, right) }
+    if case .float = rhs { return try floatArithmetic(op, double(lhs), double(rhs), left, right) }
+    // Both integers.
+    if op == .divide { return .float(double(lhs) / double(rhs)) }
+    let a = bigInt(lhs)!
+    let b = bigInt(rhs)!
+    switch op {
+    case .add: return integerValue(a + b)
+    case .subtract: return integerValue(a - b)
+    case .multiply: return integerValue(a * b)
+    case .floorDivide, .remainder:
+      if b == 0 {
+        throw RuntimeError(
+          typeName: "ArithmeticError", message: op == .remainder ? "integer modulo by zero" : "integer division by zero"
+        )
+      }
+      var (quotient, remainder) = a.quotientAndRemainder(dividingBy: b)
+      // Floor, as Python and Lua: the remainder takes the divisor's sign.
+      if remainder != 0 && (remainder < 0) != (b < 0) {
+        quotient -= 1
+        remainder += b
+      }
+      return integerValue(op == .floorDivide ? quotient : remainder)
+    case .power:
+      if b < 0 { return .float(pow(double(lhs), double(rhs))) }
+      if b > BigInt(1 << 24) && a.magnitude > 1 {
+        throw RuntimeError(typeName: "ArithmeticError", message: "exponent \(b) is too large")
+      }
+      return integerValue(a.power(Int(b)))
+    case .bitAnd: return integerValue(a & b)
+    case .bitOr: return integerValue(a | b)
+    case .bitXor: return integerValue(a ^ b)
+    case .shiftLeft, .shiftRight:
+      if b < 0 { throw RuntimeError(typeName: "ArithmeticError", message: "negative shift count \(b)") }
+      if op == .shiftLeft {
+        if b > BigInt(1 << 24) {
+          throw RuntimeError(typeName: "ArithmeticError", message: "shift count \(b) is too large")
+        }
+        return integerValue(a << Int(b))
+      }
+      return integerValue(b > 1 << 30 ? (a < 0 ? -1 : 0) : a >> Int(b))
+    default:
+      throw RuntimeError(typeName: "TypeError", message: "invalid arithmetic operation")
+    }
+  }
+
+  func floatArithmetic(_ op: Opcode, _ a: Double, _ b: Double, _ left: Value, _ right: Value) throws(RuntimeError)
+    -> Value
+  {
+    switch op {
+    case .add: return .float(a + b)
+    case .subtract: return .float(a - b)
+    case .multiply: return .float(a * b)
+    case .divide: return .float(a / b)
+    case .floorDivide:
+      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "float division by zero") }
+      return .float((a / b).rounded(.down))
+    case .remainder:
+      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "float modulo by zero") }
+      let remainder = fmod(a, b)
+      return .float(remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder)
+    case .power: return .float(pow(a, b))
+    default: throw operandError(op, left, right)
+    }
+  }
+
+  func nonNumericArithmetic(_ op: Opcode, _ left: Value, _ right: Value) throws(RuntimeError) -> Value {
+    if op == .add, left.tag == .object, right.tag == .object {
+      switch (left.objectKind, right.objectKind) {
+      case (.string, .string):
+        let joined = (left.object as! StringObject).value + (right.object as! StringObject).value
+        return .object(heap.allocate(StringObject(joined)))
+      case (.list, .list):
+        let joined = (left.object as! ListObject).values + (right.object as! ListObject).values
+        return .object(heap.allocate(ListObject(joined)))
+      default:
+        break
+      }
+    }
+    throw operandError(op, left, right)
+  }
+
+  func operandError(_ op: Opcode, _ left: Value, _ right: Value) -> RuntimeError {
+    RuntimeError(
+      typeName: "TypeError",
+      message:
+        "unsupported operand types for \(Self.operatorSymbols[op] ?? "?"): \(typeName(of: left)) and \(typeName(of: right))"
+    )
+  }
+
+  @inline(never)
+  func unary(_ op: Opcode, _ operand: Value) throws(RuntimeError) -> Value {
+    switch op {
+    case .not:
+      return .bool(!operand.isTruthy)
+    case .negate:
+      switch number(operand) {
+      case .int(let value)?: return value == .min ? integerValue(-BigInt(value)) : .int(-value)
+      case .big(let value)?: return integerValue(-value)
+      case .float(let value)?: return .float(-value)
+      case nil:
+        throw RuntimeError(typeName: "TypeError", message: "bad operand type for unary -: \(typeName(of: operand))")
+      }
+    default:
+      guard let number = number(operand), let integer = bigInt(number) else {
+        throw RuntimeError(typeName: "TypeError", message: "bad operand type for ~: \(typeName(of: operand))")
+      }
+      return integerValue(~integer)
+    }
+  }
+
+  // MARK: - Equality and ordering
+
+  /// Structural equality: numbers by value across int/bigint/float, strings by text,
+  /// tuples, lists and maps by contents; other objects by identity.
+  func valuesEqual(_ left: Value, _ right: Value) -> Bool {
+    if left.tag == right.tag && left.tag != .object && left.tag != .float { return left.payload == right.payload }
+    if let lhs = number(left), let rhs = number(right) { return numbersEqual(lhs, rhs) }
+    guard left.tag == .object, right.tag == .object else { return false }
+    if left.payload == right.payload { return true }
+    switch (left.objectKind, right.objectKind) {
+    case (.string, .string):
+      return (left.object as! StringObject).value == (right.object as! StringObject).value
+    case (.tuple, .tuple):
+      return elementsEqual((left.object as! TupleObject).elements, (right.object as! TupleObject).elements)
+    case (.list, .list):
+      return elementsEqual((left.object as! ListObject).values, (right.object as! ListObject).values)
+    case (.map, .map):
+      let (a, b) = (left.object as! MapObject, right.object as! MapObject)
+      guard a.count == b.count else { return false }
+      for (key, value) in zip(a.keys, a.values) {
+        guard let other = b.get(key), valuesEqual(value, other) else { return false }
+      }
+      return true
+    case (.range, .range):
+      let (a, b) = (left.object as! RangeObject, right.object as! RangeObject)
+      return a.lower == b.lower && a.upper == b.upper && a.isClosed == b.isClosed
+    default:
+      return false
+    }
+  }
+
+  func elementsEqual(_ a: [Value], _ b: [Value]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { valuesEqual($0, $1) }
+  }
+
+  func numbersEqual(_ a: Number, _ b: Number) -> Bool {
+    switch (a, b) {
+    case (.int(let x), .int(let y)): return x == y
+    case (.float(let x), .float(let y)): return x == y
+    case (.float(let x), _): return exactInteger(x).map { $0 == bigInt(b)! } ?? false
+    case (_, .float(let y)): return exactInteger(y).map { $0 == bigInt(a)! } ?? false
+    default: return bigInt(a)! == bigInt(b)!
+    }
+  }
+
+  /// The integer a float equals exactly, if any.
+  func exactInteger(_ value: Double) -> BigInt? {
+    guard value.isFinite, value.rounded(.towardZero) == value else { return nil }
+    return BigInt(exactly: value)
+  }
+
+  @inline(never)
+  func compare(_ left: Value, _ right: Value, orEqual: Bool) throws(RuntimeError) -> Bool {
+    if let lhs = number(left), let rhs = number(right) {
+      switch (lhs, rhs) {
+      case (.int(let x), .int(let y)): return orEqual ? x <= y : x < y
+      case (.float, _), (_, .float):
+        let (x, y) = (double(lhs), double(rhs))
+        return orEqual ? x <= y : x < y
+      default:
+        let (x, y) = (bigInt(lhs)!, bigInt(rhs)!)
+        return orEqual ? x <= y : x < y
+      }
+    }
+    if left.tag == .object, right.tag == .object {
+      switch (left.objectKind, right.objectKind) {
+      case (.string, .string):
+        let (x, y) = ((left.object as! StringObject).value, (right.object as! StringObject).value)
+        if x == y { return orEqual }
+        return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+      case (.tuple, .tuple), (.list, .list):
+        let x = (left.object as? TupleObject)?.elements ?? (left.object as! ListObject).values
+        let y = (right.object as? TupleObject)?.elements ?? (right.object as! ListObject).values
+        for (a, b) in zip(x, y) where !valuesEqual(a, b) { return try compare(a, b, orEqual: false) }
+        return orEqual ? x.count <= y.count : x.count < y.count
+      default:
+        break
+      }
+    }
+    throw RuntimeError(
+      typeName: "TypeError",
+      message: "cannot compare \(typeName(of: left)) with \(typeName(of: right)) using \(orEqual ? "<=" : "<")")
+  }
+
+  @inline(never)
+  func compareWithImmediate(_ op: Opcode, _ left: Value, _ immediate: Int64) throws(RuntimeError) -> Bool {
+    let right = Value.int(immediate)
+    switch op {
+    case .skipUnlessLessInt: return try compare(left, right, orEqual: false)
+    case .skipUnlessLessEqualInt: return try compare(left, right, orEqual: true)
+    case .skipUnlessGreaterInt: return try compare(right, left, orEqual: false)
+    case .skipUnlessGreaterEqualInt: return try compare(right, left, orEqual: true)
+    default: return valuesEqual(left, right)
+    }
+  }
+}
+
+/// A value as a dictionary key: hashed and compared by value (numbers across kinds,
+/// strings, symbols, tuples) or by identity (other objects).
+struct MapKey: Hashable {
+  let value: Value
+  unowned(unsafe) let vm: VM
+
+  init(_ value: Value, vm: VM) {
+    self.value = value
+    self.vm = vm
+  }
+
+  static func == (lhs: MapKey, rhs: MapKey) -> Bool { lhs.vm.valuesEqual(lhs.value, rhs.value) }
+
+  func hash(into hasher: inout Hasher) { vm.hashValue(value, into: &hasher) }
+}
+
+extension VM {
+  func hashValue(_ value: Value, into hasher: inout Hasher) {
+    if let number = number(value) {
+      switch number {
+      case .int(let x): hasher.combine(x)
+      case .big(let x): hasher.combine(x)
+      case .float(let x):
+        if let integer = exactInteger(x) {
+          if let small = Int64(exactly: integer) { hasher.combine(small) } else { hasher.combine(integer) }
+        } else {
+          hasher.combine(x)
+        }
+      }
+      return
+    }
+    hasher.combine(value.tag.rawValue)
+    guard value.tag == .object else {
+      hasher.combine(value.payload)
+      return
+    }
+    switch value.objectKind {
+    case .string: hasher.combine((value.object as! StringObject).value)
+    case .tuple: for element in (value.object as! TupleObject).elements { hashValue(element, into: &hasher) }
+    default: hasher.combine(value.payload)
+    }
+  }
+
+  /// Lists, maps and sets change, so they cannot be keys.
+  func checkHashable(_ value: Value) throws(RuntimeError) {
+    guard value.tag == .object else { return }
+    switch value.objectKind {
+    case .list, .map:
+      throw RuntimeError(typeName: "TypeError", message: "unhashable type: \(typeName(of: value))")
+    case .tuple:
+      for element in (value.object as! TupleObject).elements { try checkHashable(element) }
+    default:
+      break
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import TernBytecode
+
+extension VM {
+  /// Calls a script closure from Swift: pushes a frame above the current top and runs the
+  /// loop until that frame returns (a nested loop: the only Swift recursion, bounded by the
+  /// call-depth limit).
+  func call(closure: ClosureObject, arguments: [Value]) throws(ScriptError) -> Value {
+    let base = fiber.top + 1
+    if arguments.count != closure.parameterCount {
+      throw scriptError(
+        from: arityError(.object(closure), expected: closure.parameterCount, got: arguments.count),
+        stopDepth: fiber.frameCount)
+    }
+    if fiber.frameCount + 1 >= fiber.frameCapacity - 1 {
+      throw scriptError(from: stackOverflow(), stopDepth: fiber.frameCount)
+    }
+    fiber.ensureStack(base + closure.registerCount + 1)
+    fiber.stack[base - 1] = .object(closure)
+    for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
+    for index in arguments.count..<max(arguments.count, closure.registerCount) { fiber.stack[base + index] = .null }
+    let frameIndex = fiber.frameCount
+    fiber.frames[frameIndex] = CallFrame(closure: Unmanaged.passUnretained(closure), pc: 0, base: base)
+    fiber.frameCount += 1
+    let savedTop = fiber.top
+    fiber.top = base + closure.registerCount
+    defer { fiber.top = savedTop }
+    return try interpret(stopDepth: frameIndex)
+  }
+
+  /// Calls anything that is not a script closure: natives and bound methods.
+  @inline(never)
+  func callValue(_ callee: Value, arguments values: [Value]) throws(RuntimeError) -> Value {
+    let count = values.count
+    if callee.tag == .object {
+      switch callee.objectKind {
+      case .native:
+        let native = callee.object as! NativeFunctionObject
+        guard native.arity.contains(count) else {
+          throw RuntimeError(
+            typeName: "TypeError",
+            message: "\(native.name) expects \(Self.describeArity(native.arity)) but got \(count)")
+        }
+        return try native.body(self, values)
+      case .boundMethod:
+        let bound = callee.object as! BoundMethodObject
+        return try callMethod(bound.receiver, name: bound.name, arguments: values)
+      case .closure:
+        let closure = callee.object as! ClosureObject
+        do {
+          return try call(closure: closure, arguments: values)
+        } catch {
+          throw RuntimeError(typeName: error.typeName, message: error.message, nested: error)
+        }
+      default:
+        break
+      }
+    }
+    throw RuntimeError(typeName: "TypeError", message: "cannot call a value of type \(typeName(of: callee))")
+  }
+
+  static func describeArity(_ arity: ClosedRange<Int>) -> String {
+    let plural = arity.upperBound == 1 ? "argument" : "arguments"
+    if arity.lowerBound == arity.upperBound { return "\(arity.lowerBound) \(plural)" }
+    if arity.upperBound == Int.max {
+      return "at least \(arity.lowerBound) \(arity.lowerBound == 1 ? "argument" : "arguments")"
+    }
+    return "\(arity.lowerBound) to \(arity.upperBound) arguments"
+  }
+
+  @inline(never)
+  func arityError(_ callee: Value, expected: Int, got: Int) -> RuntimeError {
+    let name = (callee.object(as: ClosureObject.self)?.function.name) ?? "function"
+    return RuntimeError(
+      typeName: "TypeError",
+      message: "\(name) expects \(Self.describeArity(expected...expected)) but got \(got)")
+  }
+
+  @inline(never)
+  func stackOverflow() -> RuntimeError {
+    RuntimeError(typeName: "StackOverflow", message: "call stack exceeded \(options.maximumCallDepth) frames")
+  }
+
+  @inline(never)
+  func undefinedGlobal(_ slot: Int) -> RuntimeError {
+    RuntimeError(typeName: "NameError", message: "`\(globalNames[slot])` is used before it is defined")
+  }
+
+  @inline(never)
+  func thrownValue(_ value: Value) -> RuntimeError {
+    RuntimeError(typeName: "Error", message: describe(value))
+  }
+
+  // MARK: - Closures and upvalues
+
+  @inline(never)
+  func makeClosure(_ index: Int, in enclosing: Unmanaged<ClosureObject>, base: Int) -> Value {
+    let parent = enclosing.takeUnretainedValue()
+    let function = parent.function.prototypes[index]
+    var upvalues: [UpvalueObject] = []
+    upvalues.reserveCapacity(function.upvalues.count)
+    for descriptor in function.upvalues {
+      if descriptor.fromParentRegister {
+        upvalues.append(fiber.captureUpvalue(base + descriptor.index, heap: heap))
+      } else {
+        upvalues.append(parent.upvalues[descriptor.index])
+      }
+    }
+    // The captured upvalues are reachable only from this array until the closure exists.
+    let closure = ClosureObject(function: function, upvalues: upvalues)
+    return .object(heap.allocate(closure))
+  }
+
+  func readUpvalue(_ upvalue: UpvalueObject) -> Value {
+    upvalue.isOpen ? fiber.stack[upvalue.stackIndex] : upvalue.closedValue
+  }
+
+  func writeUpvalue(_ upvalue: UpvalueObject, _ value: Value) {
+    if upvalue.isOpen { fiber.stack[upvalue.stackIndex] = value } else { upvalue.closedValue = value }
+  }
+
+  // MARK: - Errors
+
+  /// Turns an error raised at the saved pc of each frame into a `ScriptError` with the
+  /// location and stack trace, and unwinds the fiber's frames down to `stopDepth`.
+  func scriptError(from error: RuntimeError, stopDepth: Int) -> ScriptError {
+    if let nested = error.nested {
+      unwind(to: stopDepth)
+      return nested
+    }
+    var trace: [ScriptError.Frame] = []
+    var location: (file: String, line: Int, column: Int)?
+    var index = fiber.frameCount - 1
+    while index >= 0 {
+      let frame = fiber.frames[index]
+      let function = frame.closure.takeUnretainedValue().function
+      let pc = max(0, frame.pc - 1)
+      let line = pc < function.lines.count ? Int(function.lines[pc]) : 0
+      if location == nil {
+        let column = pc < function.columns.count ? Int(function.columns[pc]) : 0
+        location = (function.sourceName, line, column)
+      }
+      trace.append(ScriptError.Frame(function: function.name, file: function.sourceName, line: line))
+      index -= 1
+    }
+    unwind(to: stopDepth)
+    return ScriptError(
+      kind: .runtime, typeName: error.typeName, message: error.message, location: location, stackTrace: trace)
+  }
+
+  func unwind(to depth: Int) {
+    if depth < fiber.frameCount {
+      fiber.closeUpvalues(from: fiber.frames[depth].base)
+      fiber.frameCount = depth
+    }
+  }
+}
+
+extension RuntimeError {
+  init(typeName: String, message: String, nested: ScriptError?) {
+    self.init(typeName: typeName, message: message)
+    self.nested = nested
+  }
+}

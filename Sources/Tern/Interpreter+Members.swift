@@ -1,0 +1,210 @@
+import Foundation
+
+// Indexing, members and built-in methods of lists, strings, maps, tuples and ranges.
+
+extension VM {
+  func stringValue(_ value: Value) -> String? { value.object(as: StringObject.self)?.value }
+
+  func memberName(_ constant: Value) -> String { stringValue(constant) ?? "?" }
+
+  /// A list/string/tuple position: negative counts from the end; out of range is an error.
+  func position(_ index: Value, count: Int, in kind: String) throws(RuntimeError) -> Int {
+    guard index.tag == .int else {
+      throw RuntimeError(typeName: "TypeError", message: "\(kind) index must be an Int, not \(typeName(of: index))")
+    }
+    let raw = index.asInt
+    let adjusted = raw < 0 ? raw + Int64(count) : raw
+    guard adjusted >= 0 && adjusted < Int64(count) else {
+      throw RuntimeError(typeName: "IndexError", message: "index \(raw) out of range for \(kind) of count \(count)")
+    }
+    return Int(adjusted)
+  }
+
+  /// Start and end of a slice `xs[range]`, clamped to be a valid sub-range or an error.
+  func sliceBounds(_ range: RangeObject, count: Int, in kind: String) throws(RuntimeError) -> Range<Int> {
+    let lower = range.lower < 0 ? range.lower + Int64(count) : range.lower
+    var upper = range.upper < 0 ? range.upper + Int64(count) : range.upper
+    if range.isClosed { upper += 1 }
+    guard lower >= 0, upper <= Int64(count), lower <= upper else {
+      throw RuntimeError(
+        typeName: "IndexError", message: "slice \(describe(.object(range))) out of range for \(kind) of count \(count)")
+    }
+    return Int(lower)..<Int(upper)
+  }
+
+  @inline(never)
+  func getIndex(_ object: Value, _ index: Value) throws(RuntimeError) -> Value {
+    if object.tag == .object {
+      switch object.object {
+      case let list as ListObject:
+        if let range = index.object(as: RangeObject.self) {
+          let bounds = try sliceBounds(range, count: list.count, in: "list")
+          return .object(heap.allocate(ListObject(Array(list.values[bounds]))))
+        }
+        return list.elements[try position(index, count: list.count, in: "list")]
+      case let string as StringObject:
+        if let range = index.object(as: RangeObject.self) {
+          let bounds = try sliceBounds(range, count: string.scalars.count, in: "string")
+          var text = ""
+          text.unicodeScalars.append(contentsOf: string.scalars[bounds])
+          return self.string(text)
+        }
+        let scalar = string.scalars[try position(index, count: string.scalars.count, in: "string")]
+        return self.string(String(scalar))
+      case let tuple as TupleObject:
+        return tuple.elements[try position(index, count: tuple.elements.count, in: "tuple")]
+      case let map as MapObject:
+        if let value = map.get(index) { return value }
+        try checkHashable(index)
+        throw RuntimeError(typeName: "KeyError", message: "key \(describeQuoted(index)) not found")
+      default:
+        break
+      }
+    }
+    throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: object)) cannot be indexed")
+  }
+
+  func describeQuoted(_ value: Value) -> String {
+    var out = ""
+    describe(value, quoted: true, into: &out, depth: 0)
+    return out
+  }
+
+  @inline(never)
+  func setIndex(_ object: Value, _ index: Value, _ value: Value) throws(RuntimeError) {
+    if object.tag == .object {
+      switch object.object {
+      case let list as ListObject:
+        list.elements[try position(index, count: list.count, in: "list")] = value
+        return
+      case let map as MapObject:
+        try checkHashable(index)
+        map.set(index, value)
+        return
+      case is StringObject, is TupleObject:
+        throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: object)) is immutable")
+      default:
+        break
+      }
+    }
+    throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: object)) does not support item assignment")
+  }
+
+  @inline(never)
+  func insertMapEntry(_ map: Value, _ key: Value, _ value: Value) throws(RuntimeError) {
+    try checkHashable(key)
+    (map.object as! MapObject).set(key, value)
+  }
+
+  @inline(never)
+  func makeRange(_ lower: Value, _ upper: Value, isClosed: Bool) throws(RuntimeError) -> Value {
+    guard lower.tag == .int, upper.tag == .int else {
+      throw RuntimeError(
+        typeName: "TypeError",
+        message: "range bounds must be Ints, not \(typeName(of: lower)) and \(typeName(of: upper))")
+    }
+    return .object(heap.allocate(RangeObject(lower: lower.asInt, upper: upper.asInt, isClosed: isClosed)))
+  }
+
+  // MARK: - Members
+
+  /// Properties: `count`, `isEmpty`, `first`, `last`, `keys`, `values`; other names give a
+  /// bound method.
+  @inline(never)
+  func getMember(_ object: Value, name constant: Value) throws(RuntimeError) -> Value {
+    let name = memberName(constant)
+    if let value = try property(object, name) { return value }
+    if hasMethod(object, name) {
+      return .object(heap.allocate(BoundMethodObject(receiver: object, name: name)))
+    }
+    throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: object)) has no member '\(name)'")
+  }
+
+  @inline(never)
+  func setMember(_ object: Value, name constant: Value, _ value: Value) throws(RuntimeError) {
+    throw RuntimeError(
+      typeName: "TypeError", message: "cannot assign to member '\(memberName(constant))' of \(typeName(of: object))")
+  }
+
+  func property(_ object: Value, _ name: String) throws(RuntimeError) -> Value? {
+    guard object.tag == .object else { return nil }
+    switch (object.object, name) {
+    case (let list as ListObject, "count"): return .int(Int64(list.count))
+    case (let list as ListObject, "isEmpty"): return .bool(list.count == 0)
+    case (let list as ListObject, "first"): return list.count > 0 ? list.elements[0] : .null
+    case (let list as ListObject, "last"): return list.count > 0 ? list.elements[list.count - 1] : .null
+    case (let string as StringObject, "count"): return .int(Int64(string.scalars.count))
+    case (let string as StringObject, "isEmpty"): return .bool(string.value.isEmpty)
+    case (let map as MapObject, "count"): return .int(Int64(map.count))
+    case (let map as MapObject, "isEmpty"): return .bool(map.count == 0)
+    case (let map as MapObject, "keys"): return .object(heap.allocate(ListObject(map.keys)))
+    case (let map as MapObject, "values"): return .object(heap.allocate(ListObject(map.values)))
+    case (let tuple as TupleObject, "count"): return .int(Int64(tuple.elements.count))
+    case (let range as RangeObject, "count"): return .int(rangeCount(range))
+    default: return nil
+    }
+  }
+
+  func rangeCount(_ range: RangeObject) -> Int64 {
+    let (count, overflow) = range.upper.subtractingReportingOverflow(range.lower)
+    if overflow { return .max }
+    return max(0, range.isClosed ? count &+ 1 : count)
+  }
+
+  static let methodNames: [ObjectKind: Set<String>] = [
+    .list: [
+      "append", "insert", "remove", "pop", "contains", "indexOf", "joined", "reversed", "sorted", "sort", "map",
+      "filter", "reduce", "slice",
+    ],
+    .string: [
+      "upper", "lower", "contains", "startsWith", "endsWith", "split", "trim", "replace", "find", "chars", "bytes",
+    ],
+    .map: ["get", "remove", "contains"],
+    .range: ["contains"],
+  ]
+
+  func hasMethod(_ object: Value, _ name: String) -> Bool {
+    if object.tag == .int || object.tag == .float { return name == "toFixed" }
+    guard object.tag == .object else { return false }
+    return Self.methodNames[object.objectKind]?.contains(name) ?? false
+  }
+
+  /// `receiver.name(arguments)`.
+  @inline(never)
+  func invoke(_ receiver: Value, name constant: Value, arguments: UnsafeMutablePointer<Value>, count: Int)
+    throws(RuntimeError) -> Value
+  {
+    let values = Array(UnsafeBufferPointer(start: arguments, count: count))
+    return try callMethod(receiver, name: memberName(constant), arguments: values)
+  }
+
+  func callMethod(_ receiver: Value, name: String, arguments: [Value]) throws(RuntimeError) -> Value {
+    if arguments.isEmpty, let value = try property(receiver, name) { return value }
+    guard hasMethod(receiver, name) else {
+      if let value = try property(receiver, name) {
+        return try callValue(value, arguments: arguments)
+      }
+      throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: receiver)) has no method '\(name)'")
+    }
+    return try builtinMethod(receiver, name, arguments)
+  }
+}
+
+extension VM {
+  /// Checks a destructured value's shape (see `Opcode.matchShape`).
+  @inline(never)
+  func matchShape(_ value: Value, count: Int, kind: Int) throws(RuntimeError) {
+    let actual: Int?
+    if kind == 0 {
+      actual = value.object(as: TupleObject.self)?.elements.count
+    } else {
+      actual = value.object(as: ListObject.self)?.count
+    }
+    let expected = kind == 0 ? "a tuple of \(count)" : kind == 1 ? "a list of \(count)" : "a list of at least \(count)"
+    guard let actual, kind == 2 ? actual >= count : actual == count else {
+      throw RuntimeError(
+        typeName: "MatchError",
+        message: "\(describeQuoted(value)) does not match \(expected) element\(count == 1 ? "" : "s")")
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import BigInt
+import TernBytecode
+
+/// What kind of heap object a value points at; read in the dispatch loop without ARC.
+enum ObjectKind: UInt8 {
+  case string, list, map, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger
+}
+
+/// Every heap object. The VM's `Heap` owns each one through its object list; values refer
+/// to them by unmanaged pointer, and the mark-sweep collector decides when they die.
+class HeapObject {
+  let kind: ObjectKind
+  var isMarked = false
+
+  init(kind: ObjectKind) { self.kind = kind }
+
+  /// Approximate bytes held, for the collector's allocation budget.
+  var byteSize: Int { 32 }
+
+  /// Marks the values this object refers to.
+  func traceChildren(_ collector: inout GarbageCollector) {}
+}
+
+final class StringObject: HeapObject {
+  let value: String
+  /// Counted once: `count` and indexing are by Unicode scalar.
+  lazy var scalars: [Unicode.Scalar] = Array(value.unicodeScalars)
+
+  init(_ value: String) {
+    self.value = value
+    super.init(kind: .string)
+  }
+
+  override var byteSize: Int { 48 + value.utf8.count }
+}
+
+/// A list: elements in a growable unsafe buffer (no Swift-array checks in the loop).
+final class ListObject: HeapObject {
+  var elements: UnsafeMutablePointer<Value>
+  var count = 0
+  var capacity: Int
+
+  init(capacity: Int = 0) {
+    self.capacity = max(capacity, 4)
+    elements = .allocate(capacity: self.capacity)
+    super.init(kind: .list)
+  }
+
+  convenience init(_ values: [Value]) {
+    self.init(capacity: values.count)
+    for value in values { append(value) }
+  }
+
+  deinit { elements.deallocate() }
+
+  func append(_ value: Value) {
+    if count == capacity { grow(to: capacity * 2) }
+    elements[count] = value
+    count += 1
+  }
+
+  func grow(to newCapacity: Int) {
+    let newElements = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+    newElements.update(from: elements, count: count)
+    elements.deallocate()
+    elements = newElements
+    capacity = newCapacity
+  }
+
+  func insert(_ value: Value, at index: Int) {
+    if count == capacity { grow(to: capacity * 2) }
+    (elements + index + 1).update(from: elements + index, count: count - index)
+    elements[index] = value
+    count += 1
+  }
+
+  @discardableResult
+  func remove(at index: Int) -> Value {
+    let removed = elements[index]
+    (elements + index).update(from: elements + index + 1, count: count - index - 1)
+    count -= 1
+    return removed
+  }
+
+  var values: [Value] { Array(UnsafeBufferPointer(start: elements, count: count)) }
+
+  override var byteSize: Int { 48 + capacity * MemoryLayout<Value>.stride }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for index in 0..<count { collector.mark(elements[index]) }
+  }
+}
+
+/// An insertion-ordered map. Keys are hashed by value for numbers, strings, symbols and
+/// tuples, and by identity for other objects (see `MapKey`).
+final class MapObject: HeapObject {
+  var keys: [Value] = []
+  var values: [Value] = []
+  var index: [MapKey: Int] = [:]
+  unowned(unsafe) let vm: VM
+
+  init(vm: VM) {
+    self.vm = vm
+    super.init(kind: .map)
+  }
+
+  var count: Int { index.count }
+
+  func get(_ key: Value) -> Value? {
+    guard let position = index[MapKey(key, vm: vm)] else { return nil }
+    return values[position]
+  }
+
+  func set(_ key: Value, _ value: Value) {
+    let mapKey = MapKey(key, vm: vm)
+    if let position = index[mapKey] {
+      values[position] = value
+    } else {
+      index[mapKey] = keys.count
+      keys.append(key)
+      values.append(value)
+    }
+  }
+
+  @discardableResult
+  func remove(_ key: Value) -> Value? {
+    guard let position = index.removeValue(forKey: MapKey(key, vm: vm)) else { return nil }
+    let removed = values[position]
+    keys.remove(at: position)
+    values.remove(at: position)
+    for (otherKey, otherPosition) in index where otherPosition > position { index[otherKey] = otherPosition - 1 }
+    return removed
+  }
+
+  override var byteSize: Int { 64 + keys.count * 48 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for key in keys { collector.mark(key) }
+    for value in values { collector.mark(value) }
+  }
+}
+
+final class TupleObject: HeapObject {
+  let elements: [Value]
+
+  init(_ elements: [Value]) {
+    self.elements = elements
+    super.init(kind: .tuple)
+  }
+
+  override var byteSize: Int { 32 + elements.count * 16 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for element in elements { collector.mark(element) }
+  }
+}
+
+/// A range value `a..<b` / `a...b` (integers).
+final class RangeObject: HeapObject {
+  let lower: Int64
+  let upper: Int64
+  let isClosed: Bool
+
+  init(lower: Int64, upper: Int64, isClosed: Bool) {
+    self.lower = lower
+    self.upper = upper
+    self.isClosed = isClosed
+    super.init(kind: .range)
+  }
+}
+
+/// A loaded function prototype: bytecode and constants in unsafe buffers the loop reads
+/// directly, plus debug information for errors and stack traces.
+final class FunctionObject: HeapObject {
+  let code: UnsafeMutablePointer<UInt32>
+  let codeCount: Int
+  let constants: UnsafeMutablePointer<Value>
+  let constantCount: Int
+  let prototypes: [FunctionObject]
+  let upvalues: [UpvalueDescriptor]
+  let name: String
+  let sourceName: String
+  let lines: [Int32]
+  let columns: [Int32]
+  let parameterCount: Int
+  let registerCount: Int
+
+  init(proto: Prototype, constants: [Value], prototypes: [FunctionObject]) {
+    code = .allocate(capacity: max(1, proto.code.count))
+    code.initialize(from: proto.code, count: proto.code.count)
+    codeCount = proto.code.count
+    self.constants = .allocate(capacity: max(1, constants.count))
+    self.constants.initialize(from: constants, count: constants.count)
+    constantCount = constants.count
+    self.prototypes = prototypes
+    upvalues = proto.upvalues
+    name = proto.name
+    sourceName = proto.sourceName
+    lines = proto.lines
+    columns = proto.columns
+    parameterCount = proto.parameterCount
+    registerCount = proto.registerCount
+    super.init(kind: .function)
+  }
+
+  deinit {
+    code.deallocate()
+    constants.deallocate()
+  }
+
+  override var byteSize: Int { 128 + codeCount * 8 + constantCount * 16 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for index in 0..<constantCount { collector.mark(constants[index]) }
+    for child in prototypes { collector.mark(.object(child)) }
+  }
+}
+
+/// A captured variable: open (still a register of a live frame, addressed by stack index so
+/// the stack may move) or closed (holding its own value).
+final class UpvalueObject: HeapObject {
+  var stackIndex: Int
+  var closedValue = Value.null
+  var isOpen = true
+  /// Next open upvalue, at a lower stack index (the fiber's list is sorted high to low).
+  var nextOpen: UpvalueObject?
+
+  init(stackIndex: Int) {
+    self.stackIndex = stackIndex
+    super.init(kind: .upvalue)
+  }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    if !isOpen { collector.mark(closedValue) }
+  }
+}
+
+final class ClosureObject: HeapObject {
+  let function: FunctionObject
+  var upvalues: [UpvalueObject]
+  // Copies of the function's trivial fields, so a call reads them without touching the
+  // function object's reference count.
+  let code: UnsafeMutablePointer<UInt32>
+  let constants: UnsafeMutablePointer<Value>
+  let parameterCount: Int
+  let registerCount: Int
+
+  init(function: FunctionObject, upvalues: [UpvalueObject]) {
+    self.function = function
+    self.upvalues = upvalues
+    code = function.code
+    constants = function.constants
+    parameterCount = function.parameterCount
+    registerCount = function.registerCount
+    super.init(kind: .closure)
+  }
+
+  override var byteSize: Int { 48 + upvalues.count * 8 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    collector.mark(.object(function))
+    for upvalue in upvalues { collector.mark(.object(upvalue)) }
+  }
+}
+
+/// A function written in Swift.
+final class NativeFunctionObject: HeapObject {
+  let name: String
+  /// Accepted argument counts.
+  let arity: ClosedRange<Int>
+  let body: (VM, [Value]) throws(RuntimeError) -> Value
+
+  init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
+    self.name = name
+    self.arity = arity
+    self.body = body
+    super.init(kind: .native)
+  }
+}
+
+/// A built-in method taken as a value (`let f = xs.append`).
+final class BoundMethodObject: HeapObject {
+  let receiver: Value
+  let name: String
+
+  init(receiver: Value, name: String) {
+    self.receiver = receiver
+    self.name = name
+    super.init(kind: .boundMethod)
+  }
+
+  override func traceChildren(_ collector: inout GarbageCollector) { collector.mark(receiver) }
+}
+
+/// An integer outside the 64-bit range. Results that fit in 64 bits are always turned back
+/// into plain ints, so a bigint value is never small.
+final class BigIntegerObject: HeapObject {
+  let value: BigInt
+
+  init(_ value: BigInt) {
+    self.value = value
+    super.init(kind: .bigInteger)
+  }
+
+  override var byteSize: Int { 48 + value.words.count * 8 }
+}

@@ -1,0 +1,125 @@
+import BigInt
+
+// How values print (`String(x)`, `print`, interpolation), following LANGUAGE.md "Printing".
+
+extension VM {
+  /// The type name shown in errors and by `type(x)`.
+  func typeName(of value: Value) -> String {
+    switch value.tag {
+    case .undefined, .null: return "Nil"
+    case .bool: return "Bool"
+    case .int: return "Int"
+    case .float: return "Float"
+    case .symbol: return "Symbol"
+    case .object:
+      switch value.objectKind {
+      case .string: return "String"
+      case .list: return "List"
+      case .map: return "Map"
+      case .tuple: return "Tuple"
+      case .range: return "Range"
+      case .bigInteger: return "Int"
+      case .function, .closure, .native, .boundMethod: return "Function"
+      case .upvalue: return "Upvalue"
+      }
+    }
+  }
+
+  /// `String(x)`: strings as their text; inside collections, strings are quoted.
+  func describe(_ value: Value) -> String {
+    var out = ""
+    describe(value, quoted: false, into: &out, depth: 0)
+    return out
+  }
+
+  func describe(_ value: Value, quoted: Bool, into out: inout String, depth: Int) {
+    switch value.tag {
+    case .undefined, .null: out += "nil"
+    case .bool: out += value.asBool ? "true" : "false"
+    case .int: out += String(value.asInt)
+    case .float: out += Self.describeFloat(value.asFloat)
+    case .symbol: out += "." + symbolNames[Int(value.payload)]
+    case .object:
+      guard depth < 64 else {
+        out += "…"
+        return
+      }
+      let object = value.object
+      switch object {
+      case let string as StringObject:
+        out += quoted ? Self.quote(string.value) : string.value
+      case let list as ListObject:
+        out += "["
+        for index in 0..<list.count {
+          if index > 0 { out += ", " }
+          describe(list.elements[index], quoted: true, into: &out, depth: depth + 1)
+        }
+        out += "]"
+      case let map as MapObject:
+        if map.count == 0 {
+          out += "[:]"
+          return
+        }
+        out += "["
+        for (index, (key, element)) in zip(map.keys, map.values).enumerated() {
+          if index > 0 { out += ", " }
+          describe(key, quoted: true, into: &out, depth: depth + 1)
+          out += ": "
+          describe(element, quoted: true, into: &out, depth: depth + 1)
+        }
+        out += "]"
+      case let tuple as TupleObject:
+        out += "("
+        for (index, element) in tuple.elements.enumerated() {
+          if index > 0 { out += ", " }
+          describe(element, quoted: true, into: &out, depth: depth + 1)
+        }
+        out += tuple.elements.count == 1 ? ",)" : ")"
+      case let range as RangeObject:
+        out += "\(range.lower)\(range.isClosed ? "..." : "..<")\(range.upper)"
+      case let big as BigIntegerObject:
+        out += String(big.value)
+      case let closure as ClosureObject:
+        out += "<fn \(closure.function.name)>"
+      case let native as NativeFunctionObject:
+        out += "<fn \(native.name)>"
+      case let bound as BoundMethodObject:
+        out += "<fn \(bound.name)>"
+      default:
+        out += "<\(typeName(of: value))>"
+      }
+    }
+  }
+
+  /// The shortest form that reads back exactly, always with a `.` or an exponent.
+  static func describeFloat(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    return value.description
+  }
+
+  static func quote(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case "\0": out += "\\0"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  @inline(never)
+  func interpolate(_ parts: UnsafeMutablePointer<Value>, count: Int) -> Value {
+    var text = ""
+    for index in 0..<count { describe(parts[index], quoted: false, into: &text, depth: 0) }
+    return .object(heap.allocate(StringObject(text)))
+  }
+
+  func string(_ text: String) -> Value { .object(heap.allocate(StringObject(text))) }
+}

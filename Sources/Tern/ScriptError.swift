@@ -1,0 +1,66 @@
+import TernSyntax
+
+/// An error from compiling or running a script, with where it happened.
+public struct ScriptError: Error, Sendable, CustomStringConvertible {
+  /// What went wrong, broadly.
+  public enum Kind: String, Sendable {
+    /// The source did not compile; `diagnostics` holds the details.
+    case syntax
+    /// An uncaught error raised while running.
+    case runtime
+  }
+
+  /// One line of a script stack trace.
+  public struct Frame: Sendable, Hashable {
+    public var function: String
+    public var file: String
+    public var line: Int
+  }
+
+  public var kind: Kind
+  /// The error's type name (`TypeError`, `KeyError`, …); `SyntaxError` for compile errors.
+  public var typeName: String
+  public var message: String
+  /// Where the error was raised (file, line, column), when known.
+  public var location: (file: String, line: Int, column: Int)?
+  /// Innermost call first.
+  public var stackTrace: [Frame]
+  /// Compile diagnostics (for `kind == .syntax`).
+  public var diagnostics: [Diagnostic]
+
+  init(
+    kind: Kind, typeName: String, message: String, location: (file: String, line: Int, column: Int)? = nil,
+    stackTrace: [Frame] = [], diagnostics: [Diagnostic] = []
+  ) {
+    self.kind = kind
+    self.typeName = typeName
+    self.message = message
+    self.location = location
+    self.stackTrace = stackTrace
+    self.diagnostics = diagnostics
+  }
+
+  /// `file:line:col: Type: message` followed by the stack trace, as `tern run` prints it.
+  public var description: String {
+    var text = ""
+    if let location { text += "\(location.file):\(location.line):\(location.column): " }
+    text += "\(typeName): \(message)"
+    for frame in stackTrace {
+      text += "\n  at \(frame.function) (\(frame.file):\(frame.line))"
+    }
+    return text
+  }
+}
+
+/// A runtime error raised inside the VM before the location is attached.
+struct RuntimeError: Error {
+  var typeName: String
+  var message: String
+  /// A complete error from a nested script call, passed through unchanged.
+  var nested: ScriptError?
+
+  init(typeName: String, message: String) {
+    self.typeName = typeName
+    self.message = message
+  }
+}

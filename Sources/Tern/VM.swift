@@ -1,0 +1,187 @@
+import TernBytecode
+import TernCompiler
+import TernSyntax
+
+/// A Tern virtual machine: compiles and runs scripts.
+///
+/// Not `Sendable`: a VM belongs to one thread or task at a time, like a `lua_State`. Create
+/// one per thread; several VMs in one process are independent.
+public final class VM {
+  /// Limits and switches.
+  public struct Options: Sendable {
+    /// Script call depth before a catchable `StackOverflow`.
+    public var maximumCallDepth = 10_000
+    /// Collect garbage on every allocation (for testing the collector).
+    public var gcStress = false
+
+    public init(maximumCallDepth: Int = 10_000, gcStress: Bool = false) {
+      self.maximumCallDepth = maximumCallDepth
+      self.gcStress = gcStress
+    }
+  }
+
+  let options: Options
+  let heap = Heap()
+  let fiber: Fiber
+  /// Global slots, by index; names in `globalNames`.
+  var globals: [Value] = []
+  var globalNames: [String] = []
+  /// Modules' main functions stay alive as roots (their constants are shared by closures).
+  var loadedFunctions: [FunctionObject] = []
+  /// Interned symbol names; a symbol value holds its index.
+  var symbolNames: [String] = []
+  var symbolIDs: [String: Int] = [:]
+  /// Values a native holds while it may allocate.
+  var temporaryRoots: [Value] = []
+
+  /// Where `print` writes. Defaults to standard output.
+  public var output: (String) -> Void = { text in print(text, terminator: "") }
+
+  /// Creates a VM with the core built-in functions.
+  public init(options: Options = Options()) {
+    self.options = options
+    fiber = Fiber(maximumDepth: options.maximumCallDepth)
+    heap.stressMode = options.gcStress
+    heap.markRoots = { [unowned self] collector in self.markRoots(&collector) }
+    installBuiltins()
+  }
+
+  /// Heap statistics, for tests and tools.
+  public struct HeapStatistics: Sendable {
+    public var liveObjects: Int
+    public var liveBytes: Int
+    public var collections: Int
+    public var freedObjects: Int
+  }
+
+  public var heapStatistics: HeapStatistics {
+    HeapStatistics(
+      liveObjects: heap.objects.count, liveBytes: heap.liveBytes, collections: heap.collections,
+      freedObjects: heap.freedObjects)
+  }
+
+  /// Runs a full collection now.
+  public func collectGarbage() { heap.collect() }
+
+  // MARK: - Compiling and running
+
+  /// Compiles source text to a module (syntax and compile errors are thrown together).
+  public func compile(_ text: String, name: String, returnsLastExpression: Bool = false) throws(ScriptError)
+    -> CompiledModule
+  {
+    try compile(SourceFile(name: name, text: text), returnsLastExpression: returnsLastExpression)
+  }
+
+  func compile(_ source: SourceFile, returnsLastExpression: Bool = false) throws(ScriptError) -> CompiledModule {
+    let (program, diagnostics) = Parser.parse(source)
+    if !diagnostics.isEmpty {
+      throw syntaxError(diagnostics, source: source)
+    }
+    var names = globalNames
+    let (module, compileDiagnostics) = Compiler.compile(
+      program, source: source, globals: &names, returnsLastExpression: returnsLastExpression)
+    guard let module else { throw syntaxError(compileDiagnostics, source: source) }
+    return module
+  }
+
+  func syntaxError(_ diagnostics: [Diagnostic], source: SourceFile) -> ScriptError {
+    let first = diagnostics[0]
+    let location = source.location(of: first.range.start)
+    return ScriptError(
+      kind: .syntax, typeName: "SyntaxError", message: first.message,
+      location: (source.name, location.line, location.column), diagnostics: diagnostics)
+  }
+
+  /// Compiles and runs a script.
+  public func run(_ text: String, name: String = "<script>") throws(ScriptError) {
+    try run(compile(text, name: name))
+  }
+
+  /// Runs a compiled module.
+  public func run(_ module: CompiledModule) throws(ScriptError) {
+    _ = try execute(module)
+  }
+
+  /// Evaluates one expression (or a sequence of statements ending in one) and returns how
+  /// its value prints, as `tern eval` and the REPL show it.
+  public func evaluate(_ text: String, name: String = "<eval>") throws(ScriptError) -> String {
+    let module = try compile(text, name: name, returnsLastExpression: true)
+    return describe(try execute(module))
+  }
+
+  func execute(_ module: CompiledModule) throws(ScriptError) -> Value {
+    let function = load(module)
+    let closure = heap.allocate(ClosureObject(function: function, upvalues: []))
+    return try call(closure: closure, arguments: [])
+  }
+
+  /// Turns compiled prototypes into VM function objects, defining new global slots.
+  func load(_ module: CompiledModule) -> FunctionObject {
+    for name in module.globals.dropFirst(globalNames.count) {
+      globalNames.append(name)
+      globals.append(.undefined)
+    }
+    let function = load(module.main)
+    loadedFunctions.append(function)
+    return function
+  }
+
+  /// Everything created here stays in `temporaryRoots` until the function that owns it
+  /// exists, so a collection in between cannot free it.
+  func load(_ proto: Prototype) -> FunctionObject {
+    let rootMark = temporaryRoots.count
+    defer { temporaryRoots.removeSubrange(rootMark...) }
+    var children: [FunctionObject] = []
+    for child in proto.prototypes {
+      let function = load(child)
+      temporaryRoots.append(.object(function))
+      children.append(function)
+    }
+    var constants: [Value] = []
+    for constant in proto.constants {
+      switch constant {
+      case .integer(let value): constants.append(.int(value))
+      case .bigInteger(let digits): constants.append(makeBigInteger(digits))
+      case .float(let value): constants.append(.float(value))
+      case .string(let text): constants.append(.object(heap.allocate(StringObject(text))))
+      case .symbol(let name): constants.append(symbol(name))
+      }
+      temporaryRoots.append(constants[constants.count - 1])
+    }
+    return heap.allocate(FunctionObject(proto: proto, constants: constants, prototypes: children))
+  }
+
+  func symbol(_ name: String) -> Value {
+    if let id = symbolIDs[name] { return .symbol(id) }
+    symbolNames.append(name)
+    symbolIDs[name] = symbolNames.count - 1
+    return .symbol(symbolNames.count - 1)
+  }
+
+  func markRoots(_ collector: inout GarbageCollector) {
+    fiber.markRoots(&collector)
+    for value in globals { collector.mark(value) }
+    for function in loadedFunctions { collector.mark(.object(function)) }
+    for value in temporaryRoots { collector.mark(value) }
+  }
+
+  // MARK: - Globals and natives
+
+  /// Defines (or redefines) a global.
+  func defineGlobal(_ name: String, _ value: Value) {
+    if let slot = globalNames.firstIndex(of: name) {
+      globals[slot] = value
+    } else {
+      globalNames.append(name)
+      globals.append(value)
+    }
+  }
+
+  func defineNative(
+    _ name: String, arity: ClosedRange<Int>, _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
+  ) {
+    defineGlobal(name, .object(heap.allocate(NativeFunctionObject(name: name, arity: arity, body: body))))
+  }
+
+  func write(_ text: String) { output(text) }
+}

@@ -1,0 +1,125 @@
+/// The instruction set: one table defines every opcode, its operand format and its
+/// meaning. The emitter, the disassembler and `docs/opcodes.md` all read it.
+///
+/// Notation: `R[x]` is register x of the current frame, `K[x]` constant x, `G[x]` global
+/// slot x, `U[x]` upvalue x, `P[x]` nested prototype x. A "skip" instruction tests a
+/// condition and skips the next instruction (always a `jump`) when it does not hold, so a
+/// compare-and-branch is two words and the branch is taken inside the same dispatch.
+public enum Opcode: UInt8, CaseIterable, Sendable {
+  case move, loadConstant, loadInt, loadNil, loadTrue, loadFalse
+  case getGlobal, setGlobal, getUpvalue, setUpvalue, closure, closeUpvalues
+  case add, subtract, multiply, divide, floorDivide, remainder, power
+  case addInt, subtractInt
+  case bitAnd, bitOr, bitXor, shiftLeft, shiftRight
+  case negate, not, bitNot
+  case equal, notEqual, identical, notIdentical, less, lessEqual
+  case skipUnlessEqual, skipUnlessLess, skipUnlessLessEqual
+  case skipUnlessLessInt, skipUnlessLessEqualInt, skipUnlessGreaterInt, skipUnlessGreaterEqualInt, skipUnlessEqualInt
+  case skipUnlessTruthy
+  case jump
+  case call, tailCall, returnValue
+  case newList, appendList, newMap, insertMap, newTuple
+  case getIndex, setIndex, getMember, setMember, invoke
+  case forPrepare, forLoop, iterate
+  case makeRange, matchShape
+  case interpolate
+  case throwValue
+  case nop
+
+  /// How the operands are packed.
+  public enum Format: Sendable {
+    /// `A:8 B:8 C:8`.
+    case abc
+    /// `A:8 Bx:16` (unsigned).
+    case aBx
+    /// `A:8 sBx:16` (signed).
+    case aSBx
+    /// `sJ:24` (signed jump offset).
+    case sJ
+  }
+
+  /// The operand format of this opcode.
+  public var format: Format {
+    switch self {
+    case .loadConstant, .getGlobal, .setGlobal, .closure: return .aBx
+    case .loadInt, .forPrepare, .forLoop, .iterate: return .aSBx
+    case .jump: return .sJ
+    default: return .abc
+    }
+  }
+
+  /// One line saying what the instruction does.
+  public var meaning: String {
+    switch self {
+    case .move: return "R[A] := R[B]"
+    case .loadConstant: return "R[A] := K[Bx]"
+    case .loadInt: return "R[A] := sBx"
+    case .loadNil: return "R[A] ... R[A+B] := nil"
+    case .loadTrue: return "R[A] := true"
+    case .loadFalse: return "R[A] := false"
+    case .getGlobal: return "R[A] := G[Bx] (error if not yet defined)"
+    case .setGlobal: return "G[Bx] := R[A]"
+    case .getUpvalue: return "R[A] := U[B]"
+    case .setUpvalue: return "U[B] := R[A]"
+    case .closure: return "R[A] := closure(P[Bx]) capturing its upvalues"
+    case .closeUpvalues: return "close every open upvalue at R[A] or above"
+    case .add: return "R[A] := R[B] + R[C]"
+    case .subtract: return "R[A] := R[B] - R[C]"
+    case .multiply: return "R[A] := R[B] * R[C]"
+    case .divide: return "R[A] := R[B] / R[C] (always a float)"
+    case .floorDivide: return "R[A] := R[B] // R[C]"
+    case .remainder: return "R[A] := R[B] % R[C] (sign of the divisor)"
+    case .power: return "R[A] := R[B] ** R[C]"
+    case .addInt: return "R[A] := R[B] + sC (C as a signed byte)"
+    case .subtractInt: return "R[A] := R[B] - sC (C as a signed byte)"
+    case .bitAnd: return "R[A] := R[B] & R[C]"
+    case .bitOr: return "R[A] := R[B] | R[C]"
+    case .bitXor: return "R[A] := R[B] ^ R[C]"
+    case .shiftLeft: return "R[A] := R[B] << R[C]"
+    case .shiftRight: return "R[A] := R[B] >> R[C]"
+    case .negate: return "R[A] := -R[B]"
+    case .not: return "R[A] := not R[B]"
+    case .bitNot: return "R[A] := ~R[B]"
+    case .equal: return "R[A] := R[B] == R[C]"
+    case .notEqual: return "R[A] := R[B] != R[C]"
+    case .identical: return "R[A] := R[B] === R[C]"
+    case .notIdentical: return "R[A] := R[B] !== R[C]"
+    case .less: return "R[A] := R[B] < R[C]"
+    case .lessEqual: return "R[A] := R[B] <= R[C]"
+    case .skipUnlessEqual: return "if (R[A] == R[B]) != C then skip the next instruction"
+    case .skipUnlessLess: return "if (R[A] < R[B]) != C then skip the next instruction"
+    case .skipUnlessLessEqual: return "if (R[A] <= R[B]) != C then skip the next instruction"
+    case .skipUnlessLessInt: return "if (R[A] < sB) != C then skip the next instruction"
+    case .skipUnlessLessEqualInt: return "if (R[A] <= sB) != C then skip the next instruction"
+    case .skipUnlessGreaterInt: return "if (R[A] > sB) != C then skip the next instruction"
+    case .skipUnlessGreaterEqualInt: return "if (R[A] >= sB) != C then skip the next instruction"
+    case .skipUnlessEqualInt: return "if (R[A] == sB) != C then skip the next instruction"
+    case .skipUnlessTruthy: return "if truthy(R[A]) != C then skip the next instruction"
+    case .jump: return "pc += sJ (a backward jump is a safepoint)"
+    case .call: return "R[A] := R[A](R[A+1] ... R[A+B])"
+    case .tailCall: return "return R[A](R[A+1] ... R[A+B]), reusing the frame"
+    case .returnValue: return "return R[A] (B = 0: return nil)"
+    case .newList: return "R[A] := [] with room for B elements"
+    case .appendList: return "R[A].append(R[B])"
+    case .newMap: return "R[A] := [:] with room for B entries"
+    case .insertMap: return "R[A][R[B]] := R[C] (map literal entry)"
+    case .newTuple: return "R[A] := (R[B] ... R[B+C-1])"
+    case .getIndex: return "R[A] := R[B][R[C]]"
+    case .setIndex: return "R[A][R[B]] := R[C]"
+    case .getMember: return "R[A] := R[B].K[C]"
+    case .setMember: return "R[A].K[B] := R[C]"
+    case .invoke: return "R[A] := R[A].K[C](R[A+1] ... R[A+B])"
+    case .forPrepare:
+      return
+        "range loop over R[A] ..< R[A+1] (R[A+2] = 1: ...): R[A+1] := last value; R[A+3] := R[A], or pc += sBx when empty"
+    case .forLoop: return "if R[A] < R[A+1] then R[A] += 1, R[A+3] := R[A], pc += sBx (safepoint)"
+    case .iterate: return "R[A+3] := next element of R[A] (position in R[A+1]), or pc += sBx when done"
+    case .makeRange: return "R[A] := R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1)"
+    case .interpolate: return "R[A] := String(R[B]) + … + String(R[B+C-1])"
+    case .matchShape:
+      return "error unless R[A] is a tuple (C = 0) or list (C = 1) of B elements, or a list of at least B (C = 2)"
+    case .throwValue: return "throw R[A]"
+    case .nop: return "do nothing"
+    }
+  }
+}

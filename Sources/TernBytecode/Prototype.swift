@@ -1,0 +1,63 @@
+/// A constant in a prototype's table. The compiler emits these, never VM objects; the VM
+/// turns them into values when it loads the prototype.
+public enum Constant: Sendable, Hashable {
+  case integer(Int64)
+  /// An integer literal too large for 64 bits: its decimal digits.
+  case bigInteger(String)
+  case float(Double)
+  case string(String)
+  case symbol(String)
+}
+
+/// How a closure finds one of its upvalues when it is created.
+public struct UpvalueDescriptor: Sendable, Hashable {
+  /// True: capture register `index` of the enclosing function; false: share the enclosing
+  /// function's upvalue `index`.
+  public var fromParentRegister: Bool
+  public var index: Int
+  public var name: String
+
+  public init(fromParentRegister: Bool, index: Int, name: String) {
+    self.fromParentRegister = fromParentRegister
+    self.index = index
+    self.name = name
+  }
+}
+
+/// A compiled function: bytecode, constants, nested functions, and debug information.
+public struct Prototype: Sendable {
+  public var name: String
+  /// Source file name, for stack traces.
+  public var sourceName: String
+  public var code: [UInt32] = []
+  /// Source line of each instruction.
+  public var lines: [Int32] = []
+  /// Source column of each instruction.
+  public var columns: [Int32] = []
+  public var constants: [Constant] = []
+  public var prototypes: [Prototype] = []
+  public var upvalues: [UpvalueDescriptor] = []
+  /// Number of declared parameters (not counting a rest parameter).
+  public var parameterCount = 0
+  /// Registers the function needs.
+  public var registerCount = 1
+  /// Line where the function starts.
+  public var line = 0
+
+  public init(name: String, sourceName: String) {
+    self.name = name
+    self.sourceName = sourceName
+  }
+}
+
+/// A compiled module: its top-level code and the names of its global slots.
+public struct CompiledModule: Sendable {
+  public var main: Prototype
+  /// Global slot names, indexed by slot.
+  public var globals: [String]
+
+  public init(main: Prototype, globals: [String]) {
+    self.main = main
+    self.globals = globals
+  }
+}

@@ -1,0 +1,76 @@
+import TernBytecode
+import TernSyntax
+
+/// Compiles a parsed module to bytecode.
+///
+/// Module-level `let`, `var` and `fn` become global slots (so functions can refer to each
+/// other in any order); everything inside functions and blocks lives in registers. A name
+/// that is neither local, captured, a module member nor predefined is a compile error.
+public enum Compiler {
+  /// Compiles `program`. `globals` holds the names of the slots that already exist (the
+  /// built-ins, earlier modules); new module members are appended to it.
+  /// With `returnsLastExpression`, a final expression statement is the module's result
+  /// (for `tern eval` and the REPL).
+  public static func compile(
+    _ program: Program, source: SourceFile, globals: inout [String], returnsLastExpression: Bool = false
+  ) -> (module: CompiledModule?, diagnostics: [Diagnostic]) {
+    let context = ModuleContext(source: source, globals: globals)
+    for statement in program.statements {
+      context.declareModuleMembers(statement)
+    }
+    let function = FunctionCompiler(context: context, parent: nil, name: "<main>", line: 1)
+    function.isModuleLevel = true
+    function.compileBody(program.statements, implicitReturn: returnsLastExpression)
+    let proto = function.finish()
+    globals = context.globalNames
+    if !context.diagnostics.isEmpty { return (nil, context.diagnostics) }
+    return (CompiledModule(main: proto, globals: context.globalNames), [])
+  }
+}
+
+/// State shared by every function of one module: global slots and diagnostics.
+final class ModuleContext {
+  let source: SourceFile
+  var globalNames: [String]
+  var globalSlots: [String: Int] = [:]
+  /// Names declared at module level (defined by the module's own code).
+  var moduleMembers: Set<String> = []
+  var diagnostics: [Diagnostic] = []
+
+  init(source: SourceFile, globals: [String]) {
+    self.source = source
+    self.globalNames = globals
+    for (slot, name) in globals.enumerated() { globalSlots[name] = slot }
+  }
+
+  func slot(for name: String) -> Int {
+    if let slot = globalSlots[name] { return slot }
+    let slot = globalNames.count
+    globalNames.append(name)
+    globalSlots[name] = slot
+    return slot
+  }
+
+  func isGlobal(_ name: String) -> Bool { globalSlots[name] != nil || moduleMembers.contains(name) }
+
+  func declareModuleMembers(_ statement: Stmt) {
+    switch statement.kind {
+    case .binding(_, let pattern, _):
+      for name in pattern.boundNames {
+        moduleMembers.insert(name.name)
+        _ = slot(for: name.name)
+      }
+    case .function(let function):
+      if let name = function.name {
+        moduleMembers.insert(name.name)
+        _ = slot(for: name.name)
+      }
+    default:
+      break
+    }
+  }
+
+  func error(_ message: String, at range: SourceRange, hint: String? = nil) {
+    diagnostics.append(Diagnostic(.error, message, at: range, hint: hint))
+  }
+}

@@ -1,0 +1,206 @@
+import TernBytecode
+import TernSyntax
+
+extension FunctionCompiler {
+  /// Compiles a condition as jumps: returns the jumps taken when the condition's truth is
+  /// `jumpWhen`; otherwise control falls through. Comparisons become compare-and-skip pairs,
+  /// `and`/`or`/`not` short-circuit without materialising booleans.
+  func compileCondition(_ expr: Expr, jumpWhen: Bool) -> [Int] {
+    let saved = currentRange
+    currentRange = expr.range
+    defer { currentRange = saved }
+    let mark = freeRegister
+    defer { freeRegister = mark }
+    switch expr.kind {
+    case .unary(.not, let operand):
+      return compileCondition(operand, jumpWhen: !jumpWhen)
+    case .binary(.and, let left, let right), .binary(.or, let left, let right):
+      let isAnd = if case .binary(.and, _, _) = expr.kind { true } else { false }
+      if isAnd != jumpWhen {
+        // and→false / or→true: either side decides.
+        return compileCondition(left, jumpWhen: jumpWhen) + compileCondition(right, jumpWhen: jumpWhen)
+      }
+      let skip = compileCondition(left, jumpWhen: !jumpWhen)
+      let jumps = compileCondition(right, jumpWhen: jumpWhen)
+      for jump in skip { patchJumpHere(jump) }
+      return jumps
+    case .bool(let value):
+      return value == jumpWhen ? [emitJump()] : []
+    case .comparison(let first, let rest):
+      return compileComparisonChain(first, rest, jumpWhen: jumpWhen)
+    default:
+      let register = registerFor(expr)
+      currentRange = expr.range
+      emit(Instruction.abc(.skipUnlessTruthy, register, 0, jumpWhen ? 1 : 0))
+      return [emitJump()]
+    }
+  }
+
+  /// `a < b <= c` as jumps, each middle operand evaluated once.
+  func compileComparisonChain(_ first: Expr, _ rest: [(ComparisonOperator, Expr)], jumpWhen: Bool) -> [Int] {
+    var left = first
+    var leftRegister = registerFor(first)
+    var falseJumps: [Int] = []
+    var result: [Int] = []
+    for (index, (op, right)) in rest.enumerated() {
+      let isLast = index == rest.count - 1
+      // Every link but the last jumps away when false; the last decides `jumpWhen`.
+      let wantJumpWhen = isLast ? jumpWhen : false
+      let jump = compileComparison(op, left: left, leftRegister: leftRegister, right: right, jumpWhen: wantJumpWhen)
+      if isLast { result.append(jump.jump) } else { falseJumps.append(jump.jump) }
+      left = right
+      leftRegister = jump.rightRegister
+    }
+    if jumpWhen == false {
+      return result + falseJumps
+    }
+    for jump in falseJumps { patchJumpHere(jump) }
+    return result
+  }
+
+  /// One comparison as a compare-and-skip plus a jump taken when `(left op right) == jumpWhen`.
+  func compileComparison(_ op: ComparisonOperator, left: Expr, leftRegister: Int, right: Expr, jumpWhen: Bool)
+    -> (jump: Int, rightRegister: Int)
+  {
+    var k = jumpWhen ? 1 : 0
+    if case .integer(let literal) = right.kind, let value = literal.value, value >= -128, value <= 127,
+      op != .identical, op != .notIdentical
+    {
+      let opcode: Opcode
+      switch op {
+      case .less: opcode = .skipUnlessLessInt
+      case .lessEqual: opcode = .skipUnlessLessEqualInt
+      case .greater: opcode = .skipUnlessGreaterInt
+      case .greaterEqual: opcode = .skipUnlessGreaterEqualInt
+      case .equal: opcode = .skipUnlessEqualInt
+      default:
+        opcode = .skipUnlessEqualInt
+        k = 1 - k
+      }
+      emit(Instruction.abc(opcode, leftRegister, Int(value) & 0xFF, k))
+      let register = allocateRegister()
+      compileExpression(right, into: register)
+      return (emitJumpAfterSkip(), register)
+    }
+    let rightRegister = registerFor(right)
+    currentRange = left.range.union(right.range)
+    switch op {
+    case .less: emit(Instruction.abc(.skipUnlessLess, leftRegister, rightRegister, k))
+    case .lessEqual: emit(Instruction.abc(.skipUnlessLessEqual, leftRegister, rightRegister, k))
+    case .greater: emit(Instruction.abc(.skipUnlessLess, rightRegister, leftRegister, k))
+    case .greaterEqual: emit(Instruction.abc(.skipUnlessLessEqual, rightRegister, leftRegister, k))
+    case .equal: emit(Instruction.abc(.skipUnlessEqual, leftRegister, rightRegister, k))
+    case .notEqual: emit(Instruction.abc(.skipUnlessEqual, leftRegister, rightRegister, 1 - k))
+    case .identical, .notIdentical:
+      let register = allocateRegister()
+      emit(Instruction.abc(.identical, register, leftRegister, rightRegister))
+      emit(Instruction.abc(.skipUnlessTruthy, register, 0, op == .identical ? k : 1 - k))
+    }
+    return (emitJump(), rightRegister)
+  }
+
+  /// After an immediate compare whose right operand was also materialised (for chains), the
+  /// skip must still guard the jump: the materialising instruction sits between them, so it
+  /// is emitted before the compare instead.
+  func emitJumpAfterSkip() -> Int {
+    // Move the load of the right operand in front of the compare: swap the last two words.
+    let count = proto.code.count
+    if count >= 2 {
+      proto.code.swapAt(count - 1, count - 2)
+      proto.lines.swapAt(count - 1, count - 2)
+      proto.columns.swapAt(count - 1, count - 2)
+    }
+    return emitJump()
+  }
+
+  /// A condition used as a value: `true` or `false` in `target`.
+  func compileConditionValue(_ expr: Expr, into target: Int) {
+    let falseJumps = compileCondition(expr, jumpWhen: false)
+    emit(Instruction.abc(.loadTrue, target, 0, 0))
+    let end = emitJump()
+    for jump in falseJumps { patchJumpHere(jump) }
+    emit(Instruction.abc(.loadFalse, target, 0, 0))
+    patchJumpHere(end)
+  }
+
+  // MARK: - Calls
+
+  /// Puts the callee and arguments in consecutive registers; returns the callee's register.
+  func compileCallSetup(callee: Expr, arguments: [Argument]) -> Int {
+    let base = allocateRegister()
+    compileExpression(callee, into: base)
+    for argument in arguments {
+      let register = allocateRegister()
+      compileExpression(argument.value, into: register)
+    }
+    return base
+  }
+
+  func compileCall(callee: Expr, arguments: [Argument], into target: Int, range: SourceRange) {
+    if arguments.contains(where: \.isSpecial) {
+      unsupported("named and spread arguments", at: range)
+      return
+    }
+    if arguments.count > 200 {
+      error("too many arguments in one call")
+      return
+    }
+    let base: Int
+    if case .member(let object, let name, false) = callee.kind {
+      // obj.method(args): the receiver goes in the callee's slot and `invoke` finds the method.
+      base = allocateRegister()
+      compileExpression(object, into: base)
+      for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
+      currentRange = range
+      emit(Instruction.abc(.invoke, base, arguments.count, memberConstant(name.name)))
+    } else {
+      base = compileCallSetup(callee: callee, arguments: arguments)
+      currentRange = range
+      emit(Instruction.abc(.call, base, arguments.count, 0))
+    }
+    if base != target { emit(Instruction.abc(.move, target, base, 0)) }
+  }
+
+  // MARK: - Functions
+
+  func compileFunction(_ function: FunctionDecl, into target: Int) {
+    let name = function.name?.name ?? "<anonymous>"
+    let line = context.source.location(of: function.range.start).line
+    let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
+    child.currentRange = function.range
+    var destructured: [(Pattern, Int)] = []
+    for parameter in function.parameters {
+      guard parameter.defaultValue == nil, !parameter.isRest else {
+        child.unsupported("default and rest parameters", at: parameter.range)
+        continue
+      }
+      let register = child.freeRegister
+      if case .binding(let parameterName) = parameter.pattern.kind {
+        child.declareLocal(parameterName, isMutable: false, register: register)
+      } else {
+        child.declareLocal("(parameter \(register))", isMutable: false, register: register)
+        destructured.append((parameter.pattern, register))
+      }
+      child.proto.parameterCount += 1
+    }
+    for (pattern, register) in destructured {
+      child.compileDestructure(pattern, from: register, isMutable: false)
+    }
+    switch function.body {
+    case .block(let block):
+      child.compileBody(block.statements, implicitReturn: true)
+    case .expression(let expr):
+      if expr.isAssignment {
+        child.compileEffect(expr)
+      } else {
+        child.compileReturn(expr)
+      }
+    }
+    child.currentRange = function.range
+    let proto = child.finish()
+    let index = self.proto.prototypes.count
+    self.proto.prototypes.append(proto)
+    currentRange = function.range
+    emit(Instruction.aBx(.closure, target, index))
+  }
+}

@@ -1,0 +1,334 @@
+import TernBytecode
+import TernSyntax
+
+extension FunctionCompiler {
+  /// The register holding `expr`'s value: a local's own register, or a new temporary.
+  func registerFor(_ expr: Expr) -> Int {
+    if case .name(let name) = expr.kind, let index = resolveLocal(name) {
+      return locals[index].register
+    }
+    let register = allocateRegister()
+    compileExpression(expr, into: register)
+    return register
+  }
+
+  /// Compiles `expr` so its value ends up in `target`.
+  func compileExpression(_ expr: Expr, into target: Int) {
+    let saved = currentRange
+    currentRange = expr.range
+    defer { currentRange = saved }
+    let mark = max(freeRegister, target + 1)
+    freeRegister = mark
+    defer { freeRegister = mark }
+    switch expr.kind {
+    case .integer(let literal):
+      if let value = literal.value {
+        if value >= -32767 && value <= 32767 {
+          emit(Instruction.aSBx(.loadInt, target, Int(value)))
+        } else {
+          emit(Instruction.aBx(.loadConstant, target, constant(.integer(value))))
+        }
+      } else {
+        let digits = literal.radix == 10 ? literal.digits : Self.decimalDigits(literal)
+        emit(Instruction.aBx(.loadConstant, target, constant(.bigInteger(digits))))
+      }
+    case .float(let value):
+      emit(Instruction.aBx(.loadConstant, target, constant(.float(value))))
+    case .string(let text):
+      emit(Instruction.aBx(.loadConstant, target, constant(.string(text))))
+    case .symbol(let name):
+      emit(Instruction.aBx(.loadConstant, target, constant(.symbol(name))))
+    case .nilLiteral:
+      emit(Instruction.abc(.loadNil, target, 0, 0))
+    case .bool(let value):
+      emit(Instruction.abc(value ? .loadTrue : .loadFalse, target, 0, 0))
+    case .name(let name):
+      compileNameLoad(name, into: target, range: expr.range)
+    case .interpolated(let parts):
+      let base = freeRegister
+      for part in parts {
+        let register = allocateRegister()
+        switch part {
+        case .text(let text): emit(Instruction.aBx(.loadConstant, register, constant(.string(text))))
+        case .expression(let inner): compileExpression(inner, into: register)
+        }
+      }
+      currentRange = expr.range
+      emit(Instruction.abc(.interpolate, target, base, parts.count))
+    case .list(let elements):
+      emit(Instruction.abc(.newList, target, min(elements.count, 255), 0))
+      for element in elements {
+        guard case .value(let value) = element else {
+          unsupported("spread in a list literal", at: expr.range)
+          continue
+        }
+        let mark = freeRegister
+        let register = registerFor(value)
+        emit(Instruction.abc(.appendList, target, register, 0))
+        freeRegister = mark
+      }
+    case .map(let entries):
+      emit(Instruction.abc(.newMap, target, min(entries.count, 255), 0))
+      for entry in entries {
+        let mark = freeRegister
+        let key = registerFor(entry.key)
+        let value = registerFor(entry.value)
+        emit(Instruction.abc(.insertMap, target, key, value))
+        freeRegister = mark
+      }
+    case .tuple(let elements):
+      let base = freeRegister
+      for element in elements { compileExpression(element, into: allocateRegister()) }
+      currentRange = expr.range
+      emit(Instruction.abc(.newTuple, target, base, elements.count))
+    case .unary(let op, let operand):
+      if op == .negate, case .integer(let literal) = operand.kind, let value = literal.value, value <= 32767 {
+        emit(Instruction.aSBx(.loadInt, target, -Int(value)))
+        return
+      }
+      let register = registerFor(operand)
+      currentRange = expr.range
+      let opcode: Opcode = op == .negate ? .negate : op == .not ? .not : .bitNot
+      emit(Instruction.abc(opcode, target, register, 0))
+    case .binary(.and, let left, let right), .binary(.or, let left, let right):
+      let isAnd = if case .binary(.and, _, _) = expr.kind { true } else { false }
+      compileExpression(left, into: target)
+      // `a and b` is a when a is falsy, else b; `a or b` is a when a is truthy, else b.
+      emit(Instruction.abc(.skipUnlessTruthy, target, 0, isAnd ? 0 : 1))
+      let end = emitJump()
+      compileExpression(right, into: target)
+      patchJumpHere(end)
+    case .binary(.nilCoalesce, _, _):
+      unsupported("`??`", at: expr.range)
+    case .binary(let op, let left, let right):
+      compileArithmetic(op, left, right, into: target, range: expr.range)
+    case .comparison(let first, let rest):
+      if rest.count == 1, let opcode = Self.valueComparison[rest[0].0] {
+        let (a, b) = (registerFor(first), registerFor(rest[0].1))
+        currentRange = expr.range
+        let swap = rest[0].0 == .greater || rest[0].0 == .greaterEqual
+        emit(Instruction.abc(opcode, target, swap ? b : a, swap ? a : b))
+      } else {
+        compileConditionValue(expr, into: target)
+      }
+    case .call(let callee, let arguments):
+      compileCall(callee: callee, arguments: arguments, into: target, range: expr.range)
+    case .member(let object, let name, isOptional: false):
+      let register = registerFor(object)
+      currentRange = expr.range
+      emit(Instruction.abc(.getMember, target, register, memberConstant(name.name)))
+    case .subscriptAccess(let object, let arguments, isOptional: false) where arguments.count == 1:
+      let objectRegister = registerFor(object)
+      let index = registerFor(arguments[0].value)
+      currentRange = expr.range
+      emit(Instruction.abc(.getIndex, target, objectRegister, index))
+    case .tupleIndex(let object, let position, false):
+      let objectRegister = registerFor(object)
+      let index = allocateRegister()
+      emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
+      currentRange = expr.range
+      emit(Instruction.abc(.getIndex, target, objectRegister, index))
+    case .range(let lower?, let upper?, let isClosed):
+      let base = allocateRegister()
+      compileExpression(lower, into: base)
+      compileExpression(upper, into: allocateRegister())
+      currentRange = expr.range
+      emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
+    case .function(let function):
+      compileFunction(function, into: target)
+    case .block(let block):
+      compileBlock(block, into: target)
+    case .ifExpr(let condition, let thenBlock, let elseBranch):
+      let skipThen = compileCondition(condition, jumpWhen: false)
+      compileBlock(thenBlock, into: target)
+      let end = emitJump()
+      for jump in skipThen { patchJumpHere(jump) }
+      if let elseBranch {
+        compileExpression(elseBranch, into: target)
+      } else {
+        emit(Instruction.abc(.loadNil, target, 0, 0))
+      }
+      patchJumpHere(end)
+    case .assign:
+      error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
+    case .invalid:
+      break
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A block's value is the value of its last expression statement, else nil.
+  func compileBlock(_ block: Block, into target: Int) {
+    beginScope()
+    var producedValue = false
+    for (index, statement) in block.statements.enumerated() {
+      if index == block.statements.count - 1, case .expression(let expr) = statement.kind, !expr.isAssignment {
+        currentRange = statement.range
+        compileExpression(expr, into: target)
+        producedValue = true
+      } else {
+        compileStatement(statement)
+      }
+    }
+    if !producedValue { emit(Instruction.abc(.loadNil, target, 0, 0)) }
+    endScope()
+  }
+
+  func compileNameLoad(_ name: String, into target: Int, range: SourceRange) {
+    switch resolve(name) {
+    case .local(let register, _):
+      if register != target { emit(Instruction.abc(.move, target, register, 0)) }
+    case .upvalue(let index, _):
+      emit(Instruction.abc(.getUpvalue, target, index, 0))
+    case .global(let slot):
+      emit(Instruction.aBx(.getGlobal, target, slot))
+    case nil:
+      error("undefined name `\(name)`", at: range)
+    }
+  }
+
+  static let valueComparison: [ComparisonOperator: Opcode] = [
+    .equal: .equal, .notEqual: .notEqual, .identical: .identical, .notIdentical: .notIdentical,
+    .less: .less, .lessEqual: .lessEqual, .greater: .less, .greaterEqual: .lessEqual,
+  ]
+
+  static let arithmetic: [BinaryOperator: Opcode] = [
+    .add: .add, .subtract: .subtract, .multiply: .multiply, .divide: .divide, .floorDivide: .floorDivide,
+    .remainder: .remainder, .power: .power, .bitAnd: .bitAnd, .bitOr: .bitOr, .bitXor: .bitXor,
+    .shiftLeft: .shiftLeft, .shiftRight: .shiftRight,
+  ]
+
+  func compileArithmetic(_ op: BinaryOperator, _ left: Expr, _ right: Expr, into target: Int, range: SourceRange) {
+    let leftRegister = registerFor(left)
+    if op == .add || op == .subtract, case .integer(let literal) = right.kind, let value = literal.value,
+      value >= -127 && value <= 127
+    {
+      currentRange = range
+      emit(Instruction.abc(op == .add ? .addInt : .subtractInt, target, leftRegister, Int(value)))
+      return
+    }
+    let rightRegister = registerFor(right)
+    currentRange = range
+    guard let opcode = Self.arithmetic[op] else { return }
+    emit(Instruction.abc(opcode, target, leftRegister, rightRegister))
+  }
+
+  /// Member names are constants addressed by a byte in `getMember`/`invoke`.
+  func memberConstant(_ name: String) -> Int {
+    let index = constant(.string(name))
+    if index > 255 { error("too many distinct member names in one function") }
+    return index
+  }
+
+  /// Compiles an assignment statement (`=` and compound forms).
+  func compileAssignment(target: Expr, op: BinaryOperator?, value: Expr, range: SourceRange) {
+    switch target.kind {
+    case .name(let name):
+      switch resolve(name) {
+      case .local(let register, let isMutable):
+        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+        compileAssignedValue(target, op: op, value: value, into: register, range: range)
+      case .upvalue(let index, let isMutable):
+        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+        let register = allocateRegister()
+        compileAssignedValue(target, op: op, value: value, into: register, range: range)
+        emit(Instruction.abc(.setUpvalue, register, index, 0))
+      case .global(let slot):
+        let register = allocateRegister()
+        compileAssignedValue(target, op: op, value: value, into: register, range: range)
+        emit(Instruction.aBx(.setGlobal, register, slot))
+      case nil:
+        error("undefined name `\(name)`", at: target.range)
+      }
+    case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
+      let objectRegister = registerFor(object)
+      let index = registerFor(arguments[0].value)
+      let register = allocateRegister()
+      if let op {
+        emit(Instruction.abc(.getIndex, register, objectRegister, index))
+        let rhs = registerFor(value)
+        currentRange = range
+        emit(Instruction.abc(Self.arithmetic[op] ?? .add, register, register, rhs))
+      } else {
+        compileExpression(value, into: register)
+      }
+      currentRange = range
+      emit(Instruction.abc(.setIndex, objectRegister, index, register))
+    case .member(let object, let name, false):
+      let objectRegister = registerFor(object)
+      let register = allocateRegister()
+      if let op {
+        emit(Instruction.abc(.getMember, register, objectRegister, memberConstant(name.name)))
+        let rhs = registerFor(value)
+        currentRange = range
+        emit(Instruction.abc(Self.arithmetic[op] ?? .add, register, register, rhs))
+      } else {
+        compileExpression(value, into: register)
+      }
+      currentRange = range
+      emit(Instruction.abc(.setMember, objectRegister, memberConstant(name.name), register))
+    default:
+      unsupported("this assignment target", at: target.range)
+    }
+  }
+
+  /// `target = value` or `target op= value`, leaving the new value in `register`.
+  func compileAssignedValue(_ target: Expr, op: BinaryOperator?, value: Expr, into register: Int, range: SourceRange) {
+    guard let op else {
+      compileExpression(value, into: register)
+      return
+    }
+    if op == .nilCoalesce || op == .and || op == .or {
+      unsupported("`\(op.rawValue)=`", at: range)
+      return
+    }
+    compileArithmetic(op, target, value, into: register, range: range)
+  }
+
+  static func decimalDigits(_ literal: IntegerLiteral) -> String {
+    // Base conversion of an arbitrary-length literal by repeated multiply-add on decimal digits.
+    var decimal: [UInt8] = [0]
+    for character in literal.digits {
+      guard let digit = character.hexDigitValue else { continue }
+      var carry = digit
+      for index in decimal.indices {
+        let value = Int(decimal[index]) * literal.radix + carry
+        decimal[index] = UInt8(value % 10)
+        carry = value / 10
+      }
+      while carry > 0 {
+        decimal.append(UInt8(carry % 10))
+        carry /= 10
+      }
+    }
+    let text = String(decimal.reversed().map { Character(String($0)) })
+    return String(text.drop(while: { $0 == "0" })).isEmpty ? "0" : String(text.drop(while: { $0 == "0" }))
+  }
+}
+
+extension Expr {
+  var kindName: String {
+    switch kind {
+    case .match: return "`match`"
+    case .tryExpr: return "`try`"
+    case .handle: return "`handle`"
+    case .perform: return "`perform`"
+    case .resume: return "`resume`"
+    case .yield: return "`yield`"
+    case .await: return "`await`"
+    case .spawn: return "`spawn`"
+    case .nursery: return "`nursery`"
+    case .select: return "`select`"
+    case .optionalChain, .member(_, _, true), .subscriptAccess(_, _, true): return "`?.`"
+    case .isType: return "`is`"
+    case .range: return "a range outside `for`"
+    case .superMember: return "`super`"
+    case .selfRef: return "`self`"
+    case .selfType: return "`Self`"
+    case .tupleIndex: return "tuple fields"
+    case .subscriptAccess: return "this subscript"
+    default: return "this expression"
+    }
+  }
+}

@@ -1,0 +1,303 @@
+import TernBytecode
+import TernSyntax
+
+extension FunctionCompiler {
+  /// Compiles a function body; with `implicitReturn`, the last expression is returned.
+  func compileBody(_ statements: [Stmt], implicitReturn: Bool) {
+    for (index, statement) in statements.enumerated() {
+      let isLast = index == statements.count - 1
+      if implicitReturn, isLast, case .expression(let expr) = statement.kind, !expr.isAssignment {
+        compileReturn(expr)
+      } else {
+        compileStatement(statement)
+      }
+    }
+  }
+
+  /// Compiles `return value` (a call in this position is a proper tail call).
+  func compileReturn(_ value: Expr?) {
+    guard let value else {
+      emit(Instruction.abc(.returnValue, 0, 0, 0))
+      return
+    }
+    currentRange = value.range
+    if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !arguments.contains(where: \.isSpecial),
+      !callee.isMemberAccess
+    {
+      let base = compileCallSetup(callee: callee, arguments: arguments)
+      currentRange = value.range
+      emit(Instruction.abc(.tailCall, base, arguments.count, 0))
+      freeRegister = base
+      return
+    }
+    let mark = freeRegister
+    let register = registerFor(value)
+    emit(Instruction.abc(.returnValue, register, 1, 0))
+    freeRegister = mark
+  }
+
+  func compileStatement(_ statement: Stmt) {
+    currentRange = statement.range
+    let mark = freeRegister
+    // Temporaries die with the statement; a local it declared stays.
+    defer { freeRegister = max(mark, (locals.last?.register ?? -1) + 1) }
+    switch statement.kind {
+    case .expression(let expr):
+      compileEffect(expr)
+    case .binding(let isMutable, let pattern, let value):
+      compileBinding(isMutable: isMutable, pattern: pattern, value: value)
+    case .function(let function):
+      compileFunctionDeclaration(function)
+    case .returnStmt(let value):
+      if isModuleLevel && parent == nil {
+        error("`return` outside a function")
+        return
+      }
+      compileReturn(value)
+    case .whileLoop(let label, let condition, let body):
+      compileWhile(label: label?.name, condition: condition, body: body)
+    case .forLoop(let label, let pattern, let sequence, let body):
+      compileFor(label: label?.name, pattern: pattern, sequence: sequence, body: body)
+    case .breakStmt(let label), .continueStmt(let label):
+      let isBreak = if case .breakStmt = statement.kind { true } else { false }
+      compileLoopExit(isBreak: isBreak, label: label)
+    case .throwStmt(let value):
+      let register = registerFor(value)
+      emit(Instruction.abc(.throwValue, register, 0, 0))
+    case .invalid:
+      break
+    case .classDecl, .recordDecl, .enumDecl, .effectDecl, .importModule, .importNames, .moduleAttribute:
+      unsupported(statement.kindName, at: statement.range)
+    }
+  }
+
+  func unsupported(_ what: String, at range: SourceRange) {
+    error("\(what) is not supported by the compiler yet", at: range)
+  }
+
+  /// Evaluates an expression for its effect, discarding the value.
+  func compileEffect(_ expr: Expr) {
+    let mark = freeRegister
+    if case .assign(let target, let op, let value) = expr.kind {
+      compileAssignment(target: target, op: op, value: value, range: expr.range)
+    } else {
+      _ = registerFor(expr)
+    }
+    freeRegister = mark
+  }
+
+  func compileBinding(isMutable: Bool, pattern: Pattern, value: Expr?) {
+    let register = allocateRegister()
+    if let value {
+      compileExpression(value, into: register)
+    } else {
+      emit(Instruction.abc(.loadNil, register, 0, 0))
+    }
+    if case .binding(let name) = pattern.kind, !declaresGlobals {
+      declareLocal(name, isMutable: isMutable, register: register)
+      return
+    }
+    compileDestructure(pattern, from: register, isMutable: isMutable)
+  }
+
+  /// Binds the names of an irrefutable pattern (name, `_`, tuple, list with rest) to the
+  /// parts of the value in `source`: new locals, or globals at module level.
+  func compileDestructure(_ pattern: Pattern, from source: Int, isMutable: Bool) {
+    currentRange = pattern.range
+    switch pattern.kind {
+    case .binding(let name):
+      bindName(name, from: source, isMutable: isMutable)
+    case .wildcard:
+      break
+    case .tuple(let elements):
+      emit(Instruction.abc(.matchShape, source, elements.count, 0))
+      for (index, element) in elements.enumerated() {
+        compileDestructure(element, from: elementRegister(source, index: index), isMutable: isMutable)
+      }
+    case .list(let elements, let restIndex, let restName):
+      emit(Instruction.abc(.matchShape, source, elements.count, restIndex == nil ? 1 : 2))
+      let before = restIndex ?? elements.count
+      for (index, element) in elements.enumerated() {
+        // Elements after a rest are counted from the end.
+        let position = index < before ? index : index - elements.count
+        compileDestructure(element, from: elementRegister(source, index: position), isMutable: isMutable)
+      }
+      if let restIndex, let restName {
+        let count = allocateRegister()
+        emit(Instruction.abc(.getMember, count, source, memberConstant("count")))
+        let lower = allocateRegister()
+        let upper = allocateRegister()
+        emit(Instruction.aSBx(.loadInt, lower, restIndex))
+        emit(Instruction.abc(.subtractInt, upper, count, elements.count - restIndex))
+        emit(Instruction.abc(.makeRange, lower, lower, 0))
+        let rest = allocateRegister()
+        emit(Instruction.abc(.getIndex, rest, source, lower))
+        bindName(restName.name, from: rest, isMutable: isMutable)
+      }
+    default:
+      unsupported("this pattern in a binding", at: pattern.range)
+    }
+  }
+
+  /// Binds `name` to the value in `source`: a new local, or a global at module level.
+  func bindName(_ name: String, from source: Int, isMutable: Bool) {
+    if declaresGlobals {
+      emit(Instruction.aBx(.setGlobal, source, context.slot(for: name)))
+    } else {
+      let register = allocateRegister()
+      emit(Instruction.abc(.move, register, source, 0))
+      declareLocal(name, isMutable: isMutable, register: register)
+    }
+  }
+
+  /// A new temporary holding `source[index]`.
+  func elementRegister(_ source: Int, index: Int) -> Int {
+    let indexRegister = allocateRegister()
+    emit(Instruction.aSBx(.loadInt, indexRegister, index))
+    let element = allocateRegister()
+    emit(Instruction.abc(.getIndex, element, source, indexRegister))
+    return element
+  }
+
+  func compileFunctionDeclaration(_ function: FunctionDecl) {
+    guard let name = function.name?.name else { return }
+    if declaresGlobals {
+      let register = allocateRegister()
+      compileFunction(function, into: register)
+      emit(Instruction.aBx(.setGlobal, register, context.slot(for: name)))
+      freeRegister = register
+      return
+    }
+    // Declared before its body is compiled, so the function can call itself.
+    let register = allocateRegister()
+    declareLocal(name, isMutable: false, register: register)
+    compileFunction(function, into: register)
+  }
+
+  // MARK: - Loops
+
+  func compileWhile(label: String?, condition: Expr, body: Block) {
+    let start = proto.code.count
+    let exits = compileCondition(condition, jumpWhen: false)
+    loops.append(Loop(label: label, scopeDepth: scopeDepth, firstRegister: freeRegister))
+    compileLoopBody(body)
+    let loop = loops.removeLast()
+    for jump in loop.continueJumps { patchJump(jump, to: proto.code.count) }
+    currentRange = condition.range
+    emitJump(back: start)
+    for jump in exits + loop.breakJumps { patchJumpHere(jump) }
+  }
+
+  /// The body of a loop: a scope of its own per iteration, closed at its end so closures
+  /// made in the body keep that iteration's variables.
+  func compileLoopBody(_ body: Block, loopVariable: Pattern? = nil, register: Int = 0) {
+    beginScope()
+    if let loopVariable {
+      if case .binding(let name) = loopVariable.kind {
+        declareLocal(name, isMutable: false, register: register)
+      } else {
+        declareLocal("(for element)", isMutable: false, register: register)
+        compileDestructure(loopVariable, from: register, isMutable: false)
+      }
+    }
+    for statement in body.statements { compileStatement(statement) }
+    let first = locals.lastIndex(where: { $0.depth < scopeDepth }).map { $0 + 1 } ?? 0
+    let captured = locals[first...].contains(where: \.isCaptured)
+    let lowest = locals[first...].first?.register
+    // `continue` lands here, so captured variables are closed on that path too.
+    if captured, let lowest {
+      let closeAt = proto.code.count
+      for jump in loops[loops.count - 1].continueJumps { patchJump(jump, to: closeAt) }
+      loops[loops.count - 1].continueJumps = []
+      emit(Instruction.abc(.closeUpvalues, lowest, 0, 0))
+      for index in first..<locals.count { locals[index].isCaptured = false }
+    }
+    endScope()
+  }
+
+  func compileFor(label: String?, pattern: Pattern, sequence: Expr, body: Block) {
+    beginScope()
+    let base = allocateRegister()
+    _ = allocateRegister()
+    _ = allocateRegister()
+    let variable = allocateRegister()
+    // Hidden loop state lives in named-but-unnameable locals so nested code does not reuse it.
+    declareLocal("(for state)", isMutable: false, register: base)
+    declareLocal("(for end)", isMutable: false, register: base + 1)
+    declareLocal("(for step)", isMutable: false, register: base + 2)
+    let prepare: Int
+    let isRange: Bool
+    if case .range(let lower?, let upper?, let isClosed) = sequence.kind {
+      isRange = true
+      compileExpression(lower, into: base)
+      compileExpression(upper, into: base + 1)
+      emit(Instruction.aSBx(.loadInt, base + 2, isClosed ? 1 : 0))
+      currentRange = sequence.range
+      prepare = emit(Instruction.aSBx(.forPrepare, base, 0))
+    } else {
+      isRange = false
+      compileExpression(sequence, into: base)
+      emit(Instruction.abc(.loadNil, base + 1, 0, 0))
+      currentRange = sequence.range
+      prepare = emit(Instruction.aSBx(.iterate, base, 0))
+    }
+    let bodyStart = proto.code.count
+    loops.append(Loop(label: label, scopeDepth: scopeDepth, firstRegister: freeRegister))
+    compileLoopBody(body, loopVariable: pattern, register: variable)
+    let loop = loops.removeLast()
+    for jump in loop.continueJumps { patchJump(jump, to: proto.code.count) }
+    currentRange = sequence.range
+    if isRange {
+      let loopIndex = emit(Instruction.aSBx(.forLoop, base, 0))
+      patchJump(loopIndex, to: bodyStart)
+    } else {
+      emitJump(back: prepare)
+    }
+    patchJumpHere(prepare)
+    for jump in loop.breakJumps { patchJumpHere(jump) }
+    endScope()
+  }
+
+  func compileLoopExit(isBreak: Bool, label: Identifier?) {
+    guard let index = label.map({ name in loops.lastIndex(where: { $0.label == name.name }) }) ?? loops.indices.last
+    else {
+      if let label {
+        error("no enclosing loop is labelled `\(label.name)`", at: label.range)
+      } else {
+        error("`\(isBreak ? "break" : "continue")` outside a loop")
+      }
+      return
+    }
+    // Leaving scopes: close captured variables declared inside the loop.
+    let firstRegister = loops[index].firstRegister
+    if locals.contains(where: { $0.register >= firstRegister && $0.isCaptured }) {
+      emit(Instruction.abc(.closeUpvalues, firstRegister, 0, 0))
+    }
+    let jump = emitJump()
+    if isBreak { loops[index].breakJumps.append(jump) } else { loops[index].continueJumps.append(jump) }
+  }
+}
+
+extension Expr {
+  var isAssignment: Bool { if case .assign = kind { true } else { false } }
+  var isMemberAccess: Bool { if case .member = kind { true } else { false } }
+}
+
+extension Argument {
+  /// Named or spread arguments take the general calling path.
+  var isSpecial: Bool { label != nil || isSpread }
+}
+
+extension Stmt {
+  var kindName: String {
+    switch kind {
+    case .classDecl: return "`class`"
+    case .recordDecl: return "`record`"
+    case .enumDecl: return "`enum`"
+    case .effectDecl: return "`effect`"
+    case .importModule, .importNames: return "`import`"
+    case .moduleAttribute: return "a module attribute"
+    default: return "this statement"
+    }
+  }
+}

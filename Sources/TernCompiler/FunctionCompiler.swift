@@ -1,0 +1,173 @@
+import TernBytecode
+import TernSyntax
+
+/// Compiles one function body to a `Prototype`.
+///
+/// Registers: parameters occupy R[0…], then locals in declaration order, then temporaries
+/// above `freeRegister`. An expression is compiled either *into* a chosen register or, when
+/// it is already a local, used in place (`registerFor`), which avoids most moves.
+final class FunctionCompiler {
+  struct Local {
+    var name: String
+    var register: Int
+    var depth: Int
+    var isMutable: Bool
+    var isCaptured = false
+  }
+
+  /// An enclosing loop: where `continue` goes and the jumps `break` left to patch.
+  struct Loop {
+    var label: String?
+    var scopeDepth: Int
+    var firstRegister: Int
+    var continueJumps: [Int] = []
+    var breakJumps: [Int] = []
+  }
+
+  let context: ModuleContext
+  let parent: FunctionCompiler?
+  var proto: Prototype
+  var locals: [Local] = []
+  var scopeDepth = 0
+  var freeRegister = 0
+  var loops: [Loop] = []
+  var isModuleLevel = false
+  /// The node being compiled, for the line table.
+  var currentRange = SourceRange(start: 0, end: 0)
+  var constantIndex: [Constant: Int] = [:]
+
+  init(context: ModuleContext, parent: FunctionCompiler?, name: String, line: Int) {
+    self.context = context
+    self.parent = parent
+    self.proto = Prototype(name: name, sourceName: context.source.name)
+    self.proto.line = line
+  }
+
+  func finish() -> Prototype {
+    emit(Instruction.abc(.returnValue, 0, 0, 0))
+    return proto
+  }
+
+  // MARK: - Emitting
+
+  @discardableResult
+  func emit(_ word: UInt32) -> Int {
+    let location = context.source.location(of: currentRange.start)
+    proto.code.append(word)
+    proto.lines.append(Int32(location.line))
+    proto.columns.append(Int32(location.column))
+    return proto.code.count - 1
+  }
+
+  func emitJump() -> Int { emit(Instruction.sJ(.jump, 0)) }
+
+  /// Points the jump at `index` to the next instruction to be emitted.
+  func patchJumpHere(_ index: Int) { patchJump(index, to: proto.code.count) }
+
+  func patchJump(_ index: Int, to target: Int) {
+    proto.code[index] = Instruction.patchJump(proto.code[index], offset: target - index - 1)
+  }
+
+  func emitJump(back target: Int) {
+    emit(Instruction.sJ(.jump, target - proto.code.count - 1))
+  }
+
+  func constant(_ value: Constant) -> Int {
+    if let index = constantIndex[value] { return index }
+    let index = proto.constants.count
+    if index > Instruction.maximumBx { error("too many constants in one function") }
+    proto.constants.append(value)
+    constantIndex[value] = index
+    return index
+  }
+
+  func error(_ message: String, at range: SourceRange? = nil, hint: String? = nil) {
+    context.error(message, at: range ?? currentRange, hint: hint)
+  }
+
+  // MARK: - Registers
+
+  func allocateRegister() -> Int {
+    let register = freeRegister
+    freeRegister += 1
+    if freeRegister > Instruction.maximumRegister {
+      error(
+        "function needs more than \(Instruction.maximumRegister) registers", hint: "split it into smaller functions")
+      freeRegister = Instruction.maximumRegister
+    }
+    proto.registerCount = max(proto.registerCount, freeRegister)
+    return register
+  }
+
+  // MARK: - Scopes and names
+
+  func beginScope() { scopeDepth += 1 }
+
+  /// Ends a scope: its locals go away and any captured ones are closed.
+  func endScope() {
+    let first = locals.lastIndex(where: { $0.depth < scopeDepth }).map { $0 + 1 } ?? 0
+    let ending = locals[first...]
+    if let lowest = ending.first, ending.contains(where: \.isCaptured) {
+      emit(Instruction.abc(.closeUpvalues, lowest.register, 0, 0))
+    }
+    if let lowest = ending.first { freeRegister = lowest.register }
+    locals.removeSubrange(first...)
+    scopeDepth -= 1
+  }
+
+  /// Declares a local in the next free register (the caller compiled its value there).
+  @discardableResult
+  func declareLocal(_ name: String, isMutable: Bool, register: Int) -> Int {
+    locals.append(Local(name: name, register: register, depth: scopeDepth, isMutable: isMutable))
+    freeRegister = max(freeRegister, register + 1)
+    proto.registerCount = max(proto.registerCount, freeRegister)
+    return register
+  }
+
+  enum Resolved {
+    case local(Int, isMutable: Bool)
+    case upvalue(Int, isMutable: Bool)
+    case global(Int)
+  }
+
+  func resolveLocal(_ name: String) -> Int? {
+    locals.lastIndex(where: { $0.name == name })
+  }
+
+  /// Finds `name`: a local here, a captured local of an enclosing function, or a global.
+  func resolve(_ name: String) -> Resolved? {
+    if let index = resolveLocal(name) {
+      return .local(locals[index].register, isMutable: locals[index].isMutable)
+    }
+    if let (index, isMutable) = resolveUpvalue(name) { return .upvalue(index, isMutable: isMutable) }
+    if context.isGlobal(name) { return .global(context.slot(for: name)) }
+    return nil
+  }
+
+  func resolveUpvalue(_ name: String) -> (Int, Bool)? {
+    guard let parent else { return nil }
+    if let index = parent.resolveLocal(name) {
+      parent.locals[index].isCaptured = true
+      let local = parent.locals[index]
+      return (addUpvalue(fromParentRegister: true, index: local.register, name: name), local.isMutable)
+    }
+    if let (index, isMutable) = parent.resolveUpvalue(name) {
+      return (addUpvalue(fromParentRegister: false, index: index, name: name), isMutable)
+    }
+    return nil
+  }
+
+  func addUpvalue(fromParentRegister: Bool, index: Int, name: String) -> Int {
+    if let existing = proto.upvalues.firstIndex(where: {
+      $0.fromParentRegister == fromParentRegister && $0.index == index
+    }) {
+      return existing
+    }
+    proto.upvalues.append(UpvalueDescriptor(fromParentRegister: fromParentRegister, index: index, name: name))
+    if proto.upvalues.count > 255 { error("function captures more than 255 variables") }
+    return proto.upvalues.count - 1
+  }
+
+  /// True when names declared here become globals (top level of the module, outside blocks).
+  var declaresGlobals: Bool { isModuleLevel && scopeDepth == 0 }
+}

@@ -1,0 +1,101 @@
+import Testing
+
+@testable import Tern
+
+/// Runs source in a fresh VM and returns what it printed.
+func output(of source: String, options: VM.Options = VM.Options()) throws -> String {
+  let vm = VM(options: options)
+  var text = ""
+  vm.output = { text += $0 }
+  try vm.run(source, name: "test.tern")
+  return text
+}
+
+@Suite struct VMTests {
+  @Test func valueIsPlainData() {
+    #expect(_isPOD(Value.self))
+    #expect(MemoryLayout<Value>.size <= 16)
+  }
+
+  @Test func properTailCallsRunInConstantStack() throws {
+    let source = """
+      fn even(n) { if n == 0 { return true }; return odd(n - 1) }
+      fn odd(n) { if n == 0 { return false }; return even(n - 1) }
+      print(even(1_000_000))
+      """
+    #expect(try output(of: source) == "true\n")
+  }
+
+  @Test func deepRecursionIsAStackOverflowError() {
+    let vm = VM()
+    vm.output = { _ in }
+    do {
+      try vm.run("fn down(n) { return 1 + down(n + 1) }\ndown(0)", name: "deep.tern")
+      Issue.record("expected StackOverflow")
+    } catch {
+      #expect(error.typeName == "StackOverflow")
+      #expect(error.message == "call stack exceeded 10000 frames")
+      #expect(error.location?.line == 1)
+      #expect(error.stackTrace.count > 100)
+    }
+  }
+
+  @Test func collectorFreesCyclicGarbageInBoundedMemory() throws {
+    let vm = VM()
+    vm.output = { _ in }
+    try vm.run(
+      """
+      var i = 0
+      while i < 200_000 {
+        let a = []
+        let b = [a]
+        a.append(b)
+        i += 1
+      }
+      """, name: "cycles.tern")
+    let statistics = vm.heapStatistics
+    #expect(statistics.collections > 0)
+    #expect(statistics.freedObjects > 300_000)
+    #expect(statistics.liveBytes < 4 << 20)
+  }
+
+  @Test func runtimeErrorsCarryLocationAndTrace() {
+    let vm = VM()
+    do {
+      try vm.run("fn f(x) {\n  return x + \"a\"\n}\nf(1)\n", name: "err.tern")
+      Issue.record("expected an error")
+    } catch {
+      #expect(
+        error.description == """
+          err.tern:2:10: TypeError: unsupported operand types for +: Int and String
+            at f (err.tern:2)
+            at <main> (err.tern:4)
+          """)
+    }
+  }
+
+  @Test func compileErrorsAreSyntaxErrors() {
+    let vm = VM()
+    do {
+      try vm.run("print(undefinedThing)", name: "x.tern")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.kind == .syntax)
+      #expect(error.message == "undefined name `undefinedThing`")
+    }
+  }
+
+  @Test func evaluateReturnsThePrintedValue() throws {
+    let vm = VM()
+    #expect(try vm.evaluate("1 + 2") == "3")
+    #expect(try vm.evaluate("[1, \"a\", 2.0, nil]") == "[1, \"a\", 2.0, nil]")
+    #expect(try vm.evaluate("2 ** 64") == "18446744073709551616")
+  }
+
+  @Test func severalVMsAreIndependent() throws {
+    let first = VM()
+    let second = VM()
+    try first.run("let shared = 1", name: "a.tern")
+    #expect(throws: ScriptError.self) { try second.run("print(shared)", name: "b.tern") }
+  }
+}
