@@ -14,10 +14,30 @@ extension VM {
       vm.write(line + "\n")
       return .null
     }
-    defineNative("String", arity: 1...1) { vm, arguments in vm.string(vm.describe(arguments[0])) }
+    defineNative("String", arity: 1...1, instanceType: "String") { vm, arguments in
+      vm.string(vm.describe(arguments[0]))
+    }
     defineNative("type", arity: 1...1) { vm, arguments in vm.string(vm.typeName(of: arguments[0])) }
-    defineNative("Int", arity: 1...1) { vm, arguments throws(RuntimeError) in try vm.convertToInt(arguments[0]) }
-    defineNative("Float", arity: 1...1) { vm, arguments throws(RuntimeError) in try vm.convertToFloat(arguments[0]) }
+    defineNative("Int", arity: 1...1, instanceType: "Int") { vm, arguments throws(RuntimeError) in
+      try vm.convertToInt(arguments[0])
+    }
+    defineNative("Float", arity: 1...1, instanceType: "Float") { vm, arguments throws(RuntimeError) in
+      try vm.convertToFloat(arguments[0])
+    }
+    for name in Self.errorTypes {
+      defineNative(name, arity: 0...1, instanceType: name) { vm, arguments in
+        let message = arguments.first.map { vm.describe($0) } ?? ""
+        return .object(vm.heap.allocate(ErrorObject(typeName: name, message: message)))
+      }
+    }
+    for (name, type) in [
+      ("Bool", "Bool"), ("List", "List"), ("Map", "Map"), ("Tuple", "Tuple"), ("Symbol", "Symbol"),
+      ("Function", "Function"), ("Range", "Range"), ("Nil", "Nil"),
+    ] {
+      defineNative(name, arity: 0...1, instanceType: type) { vm, arguments throws(RuntimeError) in
+        try vm.convert(arguments.first ?? .null, to: type)
+      }
+    }
     defineNative("assert", arity: 1...2) { vm, arguments throws(RuntimeError) in
       if !arguments[0].isTruthy {
         let message = arguments.count > 1 ? vm.describe(arguments[1]) : "assertion failed"
@@ -25,6 +45,56 @@ extension VM {
       }
       return .null
     }
+  }
+
+  /// The built-in error types; each is a function making an error of that type, and all
+  /// are subtypes of `Error`.
+  static let errorTypes = [
+    "Error", "TypeError", "KeyError", "IndexError", "ArithmeticError", "MatchError", "StackOverflow", "NameError",
+    "ValueError", "AssertionError", "BudgetExceeded", "Cancelled",
+  ]
+
+  /// `Bool(x)`, `List(x)`, … conversions.
+  func convert(_ value: Value, to type: String) throws(RuntimeError) -> Value {
+    switch type {
+    case "Bool": return .bool(value.isTruthy)
+    case "List":
+      if value.isNil { return .object(heap.allocate(ListObject())) }
+      let list = heap.allocate(ListObject())
+      return try withRoot(.object(list)) { () throws(RuntimeError) -> Value in
+        try forEachElement(of: value) { (element) throws(RuntimeError) in list.append(element) }
+        return .object(list)
+      }
+    case "Map" where value.isNil: return .object(heap.allocate(MapObject(vm: self)))
+    case "Tuple":
+      if value.isNil { return .object(heap.allocate(TupleObject([]))) }
+      var elements: [Value] = []
+      try forEachElement(of: value) { (element) throws(RuntimeError) in elements.append(element) }
+      return .object(heap.allocate(TupleObject(elements)))
+    default:
+      if isInstance(value, of: type) { return value }
+      throw RuntimeError(typeName: "TypeError", message: "cannot convert \(typeName(of: value)) to \(type)")
+    }
+  }
+
+  /// Calls `body` with each element of an iterable, in order.
+  func forEachElement(of iterable: Value, _ body: (Value) throws(RuntimeError) -> Void) throws(RuntimeError) {
+    var state = [iterable, .null, .null, .null]
+    try state.withUnsafeMutableBufferPointer { (buffer) throws(RuntimeError) in
+      while let element = try nextElement(buffer.baseAddress!) {
+        temporaryRoots.append(element)
+        defer { temporaryRoots.removeLast() }
+        try body(element)
+      }
+    }
+  }
+
+  /// `value is type` for the built-in type names.
+  func isInstance(_ value: Value, of type: String) -> Bool {
+    if type == "Error" { return value.object(as: ErrorObject.self) != nil }
+    if Self.errorTypes.contains(type) { return value.object(as: ErrorObject.self)?.typeName == type }
+    if type == "Number" { return number(value) != nil }
+    return typeName(of: value) == type
   }
 
   func convertToInt(_ value: Value) throws(RuntimeError) -> Value {

@@ -4,16 +4,12 @@ extension VM {
   /// Calls a script closure from Swift: pushes a frame above the current top and runs the
   /// loop until that frame returns (a nested loop: the only Swift recursion, bounded by the
   /// call-depth limit).
-  func call(closure: ClosureObject, arguments: [Value]) throws(ScriptError) -> Value {
+  func call(closure: ClosureObject, arguments: [Value]) throws(RuntimeError) -> Value {
     let base = fiber.top + 1
     if arguments.count != closure.parameterCount {
-      throw scriptError(
-        from: arityError(.object(closure), expected: closure.parameterCount, got: arguments.count),
-        stopDepth: fiber.frameCount)
+      throw arityError(.object(closure), expected: closure.parameterCount, got: arguments.count)
     }
-    if fiber.frameCount + 1 >= fiber.frameCapacity - 1 {
-      throw scriptError(from: stackOverflow(), stopDepth: fiber.frameCount)
-    }
+    if fiber.frameCount + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
     fiber.ensureStack(base + closure.registerCount + 1)
     fiber.stack[base - 1] = .object(closure)
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
@@ -45,12 +41,7 @@ extension VM {
         let bound = callee.object as! BoundMethodObject
         return try callMethod(bound.receiver, name: bound.name, arguments: values)
       case .closure:
-        let closure = callee.object as! ClosureObject
-        do {
-          return try call(closure: closure, arguments: values)
-        } catch {
-          throw RuntimeError(typeName: error.typeName, message: error.message, nested: error)
-        }
+        return try call(closure: callee.object as! ClosureObject, arguments: values)
       default:
         break
       }
@@ -85,11 +76,6 @@ extension VM {
     RuntimeError(typeName: "NameError", message: "`\(globalNames[slot])` is used before it is defined")
   }
 
-  @inline(never)
-  func thrownValue(_ value: Value) -> RuntimeError {
-    RuntimeError(typeName: "Error", message: describe(value))
-  }
-
   // MARK: - Closures and upvalues
 
   @inline(never)
@@ -120,13 +106,8 @@ extension VM {
 
   // MARK: - Errors
 
-  /// Turns an error raised at the saved pc of each frame into a `ScriptError` with the
-  /// location and stack trace, and unwinds the fiber's frames down to `stopDepth`.
-  func scriptError(from error: RuntimeError, stopDepth: Int) -> ScriptError {
-    if let nested = error.nested {
-      unwind(to: stopDepth)
-      return nested
-    }
+  /// The script's stack trace at the saved pc of every frame, innermost first.
+  func captureTrace() -> (location: (file: String, line: Int, column: Int)?, trace: [ScriptError.Frame]) {
     var trace: [ScriptError.Frame] = []
     var location: (file: String, line: Int, column: Int)?
     var index = fiber.frameCount - 1
@@ -142,22 +123,72 @@ extension VM {
       trace.append(ScriptError.Frame(function: function.name, file: function.sourceName, line: line))
       index -= 1
     }
-    unwind(to: stopDepth)
-    return ScriptError(
-      kind: .runtime, typeName: error.typeName, message: error.message, location: location, stackTrace: trace)
+    return (location, trace)
   }
 
+  /// Pops frames above index `depth`, closing their captured variables.
   func unwind(to depth: Int) {
     if depth < fiber.frameCount {
       fiber.closeUpvalues(from: fiber.frames[depth].base)
       fiber.frameCount = depth
     }
   }
-}
 
-extension RuntimeError {
-  init(typeName: String, message: String, nested: ScriptError?) {
-    self.init(typeName: typeName, message: message)
-    self.nested = nested
+  /// Finds the innermost `try` handler for an error raised at the saved pcs, searching frames
+  /// from the top down to `stopDepth`. On success the frames above the handler's are popped
+  /// and the handler's frame index, target pc and register are returned.
+  func findHandler(stopDepth: Int) -> (frame: Int, target: Int, register: Int)? {
+    var index = fiber.frameCount - 1
+    while index >= stopDepth {
+      let frame = fiber.frames[index]
+      let function = frame.closure.takeUnretainedValue().function
+      let pc = frame.pc - 1
+      if let handler = function.handlers.first(where: { $0.start <= pc && pc < $0.end }) {
+        unwind(to: index + 1)
+        return (index, handler.target, handler.register)
+      }
+      index -= 1
+    }
+    return nil
+  }
+
+  /// The value a `catch` receives: the thrown value, or an error object for a VM error.
+  func caughtValue(_ error: inout RuntimeError) -> Value {
+    if let thrown = error.thrown { return thrown }
+    let object = heap.allocate(
+      ErrorObject(typeName: error.typeName, message: error.message, stackTrace: Self.describe(error.trace ?? [])))
+    error.thrown = .object(object)
+    return .object(object)
+  }
+
+  static func describe(_ trace: [ScriptError.Frame]) -> String {
+    trace.map { "at \($0.function) (\($0.file):\($0.line))" }.joined(separator: "\n")
+  }
+
+  /// The public form of an uncaught error.
+  func scriptError(_ error: RuntimeError) -> ScriptError {
+    var typeName = error.typeName
+    var message = error.message
+    if let thrown = error.thrown {
+      if let object = thrown.object(as: ErrorObject.self) {
+        typeName = object.typeName
+        message = object.message
+      } else {
+        typeName = "Error"
+        message = describe(thrown)
+      }
+    }
+    return ScriptError(
+      kind: .runtime, typeName: typeName, message: message, location: error.location, stackTrace: error.trace ?? [])
+  }
+
+  @inline(never)
+  func thrownValue(_ value: Value) -> RuntimeError {
+    var error = RuntimeError(typeName: "Error", message: "")
+    error.thrown = value
+    if let object = value.object(as: ErrorObject.self), object.stackTrace.isEmpty {
+      object.stackTrace = Self.describe(captureTrace().trace)
+    }
+    return error
   }
 }

@@ -141,6 +141,9 @@ extension VM {
     case (let map as MapObject, "values"): return .object(heap.allocate(ListObject(map.values)))
     case (let tuple as TupleObject, "count"): return .int(Int64(tuple.elements.count))
     case (let range as RangeObject, "count"): return .int(rangeCount(range))
+    case (let error as ErrorObject, "message"): return string(error.message)
+    case (let error as ErrorObject, "stackTrace"): return string(error.stackTrace)
+    case (let error as ErrorObject, "name"): return string(error.typeName)
     default: return nil
     }
   }
@@ -191,20 +194,56 @@ extension VM {
 }
 
 extension VM {
-  /// Checks a destructured value's shape (see `Opcode.matchShape`).
+  /// True when `value` is a tuple (kind 0) or list (kind 1) of `count` elements, or a list
+  /// of at least `count` (kind 2).
+  func hasShape(_ value: Value, count: Int, kind: Int) -> Bool {
+    if kind == 0 { return value.object(as: TupleObject.self)?.elements.count == count }
+    guard let actual = value.object(as: ListObject.self)?.count else { return false }
+    return kind == 2 ? actual >= count : actual == count
+  }
+
+  /// Checks a destructured value's shape (see `Opcode.matchShape`); kind 3 means no `match`
+  /// arm matched.
   @inline(never)
   func matchShape(_ value: Value, count: Int, kind: Int) throws(RuntimeError) {
-    let actual: Int?
-    if kind == 0 {
-      actual = value.object(as: TupleObject.self)?.elements.count
-    } else {
-      actual = value.object(as: ListObject.self)?.count
+    if kind == 3 {
+      throw RuntimeError(typeName: "MatchError", message: "no match arm matches \(describeQuoted(value))")
     }
+    guard !hasShape(value, count: count, kind: kind) else { return }
     let expected = kind == 0 ? "a tuple of \(count)" : kind == 1 ? "a list of \(count)" : "a list of at least \(count)"
-    guard let actual, kind == 2 ? actual >= count : actual == count else {
-      throw RuntimeError(
-        typeName: "MatchError",
-        message: "\(describeQuoted(value)) does not match \(expected) element\(count == 1 ? "" : "s")")
+    throw RuntimeError(
+      typeName: "MatchError",
+      message: "\(describeQuoted(value)) does not match \(expected) element\(count == 1 ? "" : "s")")
+  }
+
+  /// `value is type`, where `type` is a value naming a type (a built-in type function).
+  @inline(never)
+  func isInstance(_ value: Value, ofType type: Value) throws(RuntimeError) -> Bool {
+    guard let native = type.object(as: NativeFunctionObject.self), let name = native.instanceType else {
+      throw RuntimeError(typeName: "TypeError", message: "\(describe(type)) is not a type")
     }
+    return isInstance(value, of: name)
+  }
+
+  /// A capitalized or dotted name in a pattern: a type test when it names a type, else `==`.
+  func matchesPath(_ value: Value, _ pattern: Value) throws(RuntimeError) -> Bool {
+    if let native = pattern.object(as: NativeFunctionObject.self), let name = native.instanceType {
+      return isInstance(value, of: name)
+    }
+    return valuesEqual(value, pattern)
+  }
+
+  /// Range patterns: numbers against numeric bounds, strings against string bounds; values of
+  /// other types never match.
+  func isInRange(_ value: Value, _ lower: Value, _ upper: Value, isClosed: Bool) -> Bool {
+    func ordered(_ a: Value, _ b: Value, orEqual: Bool) -> Bool? {
+      let bothNumbers = number(a) != nil && number(b) != nil
+      let bothStrings = stringValue(a) != nil && stringValue(b) != nil
+      guard bothNumbers || bothStrings else { return nil }
+      return try? compare(a, b, orEqual: orEqual)
+    }
+    if !lower.isNil, ordered(lower, value, orEqual: true) != true { return false }
+    if !upper.isNil, ordered(value, upper, orEqual: isClosed) != true { return false }
+    return true
   }
 }

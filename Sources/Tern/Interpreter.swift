@@ -7,7 +7,7 @@ import TernBytecode
 
 extension VM {
   /// Runs the fiber's top frame until the frame at index `stopDepth` returns.
-  func interpret(stopDepth: Int) throws(ScriptError) -> Value {
+  func interpret(stopDepth: Int) throws(RuntimeError) -> Value {
     let fiber = self.fiber
     var frameIndex = fiber.frameCount - 1
     var closure = fiber.frames[frameIndex].closure
@@ -17,232 +17,252 @@ extension VM {
     var code = closure._withUnsafeGuaranteedRef { $0.code }
     var constants = closure._withUnsafeGuaranteedRef { $0.constants }
 
-    do throws(RuntimeError) {
-      while true {
-        let word = code[pc]
-        pc &+= 1
-        let a = Int((word >> 8) & 0xFF)
-        switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self) {
-        case .move:
-          registers[a] = registers[Instruction.b(word)]
-        case .loadConstant:
-          registers[a] = constants[Instruction.bx(word)]
-        case .loadInt:
-          registers[a] = .int(Int64(Instruction.sBx(word)))
-        case .loadNil:
-          for index in a...(a + Instruction.b(word)) { registers[index] = .null }
-        case .loadTrue:
-          registers[a] = .true
-        case .loadFalse:
-          registers[a] = .false
-        case .getGlobal:
-          let value = globals[Instruction.bx(word)]
-          if value.tag == .undefined {
-            throw undefinedGlobal(Instruction.bx(word))
-          }
-          registers[a] = value
-        case .setGlobal:
-          globals[Instruction.bx(word)] = registers[a]
-        case .getUpvalue:
-          registers[a] = closure._withUnsafeGuaranteedRef { readUpvalue($0.upvalues[Instruction.b(word)]) }
-        case .setUpvalue:
-          let value = registers[a]
-          closure._withUnsafeGuaranteedRef { writeUpvalue($0.upvalues[Instruction.b(word)], value) }
-        case .closure:
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = makeClosure(Instruction.bx(word), in: closure, base: base)
-        case .closeUpvalues:
-          fiber.closeUpvalues(from: base + a)
-        case .add:
-          let left = registers[Instruction.b(word)]
-          let right = registers[Instruction.c(word)]
-          if left.tag == .int && right.tag == .int {
-            let (sum, overflow) = left.asInt.addingReportingOverflow(right.asInt)
-            if !overflow {
-              registers[a] = .int(sum)
+    while true {
+      do throws(RuntimeError) {
+        while true {
+          let word = code[pc]
+          pc &+= 1
+          let a = Int((word >> 8) & 0xFF)
+          switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self) {
+          case .move:
+            registers[a] = registers[Instruction.b(word)]
+          case .loadConstant:
+            registers[a] = constants[Instruction.bx(word)]
+          case .loadInt:
+            registers[a] = .int(Int64(Instruction.sBx(word)))
+          case .loadNil:
+            for index in a...(a + Instruction.b(word)) { registers[index] = .null }
+          case .loadTrue:
+            registers[a] = .true
+          case .loadFalse:
+            registers[a] = .false
+          case .getGlobal:
+            let value = globals[Instruction.bx(word)]
+            if value.tag == .undefined {
+              throw undefinedGlobal(Instruction.bx(word))
+            }
+            registers[a] = value
+          case .setGlobal:
+            globals[Instruction.bx(word)] = registers[a]
+          case .getUpvalue:
+            registers[a] = closure._withUnsafeGuaranteedRef { readUpvalue($0.upvalues[Instruction.b(word)]) }
+          case .setUpvalue:
+            let value = registers[a]
+            closure._withUnsafeGuaranteedRef { writeUpvalue($0.upvalues[Instruction.b(word)], value) }
+          case .closure:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = makeClosure(Instruction.bx(word), in: closure, base: base)
+          case .closeUpvalues:
+            fiber.closeUpvalues(from: base + a)
+          case .add:
+            let left = registers[Instruction.b(word)]
+            let right = registers[Instruction.c(word)]
+            if left.tag == .int && right.tag == .int {
+              let (sum, overflow) = left.asInt.addingReportingOverflow(right.asInt)
+              if !overflow {
+                registers[a] = .int(sum)
+                continue
+              }
+            } else if left.tag == .float && right.tag == .float {
+              registers[a] = .float(left.asFloat + right.asFloat)
               continue
             }
-          } else if left.tag == .float && right.tag == .float {
-            registers[a] = .float(left.asFloat + right.asFloat)
-            continue
-          }
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = try arithmetic(.add, left, right)
-        case .subtract:
-          let left = registers[Instruction.b(word)]
-          let right = registers[Instruction.c(word)]
-          if left.tag == .int && right.tag == .int {
-            let (difference, overflow) = left.asInt.subtractingReportingOverflow(right.asInt)
-            if !overflow {
-              registers[a] = .int(difference)
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try arithmetic(.add, left, right)
+          case .subtract:
+            let left = registers[Instruction.b(word)]
+            let right = registers[Instruction.c(word)]
+            if left.tag == .int && right.tag == .int {
+              let (difference, overflow) = left.asInt.subtractingReportingOverflow(right.asInt)
+              if !overflow {
+                registers[a] = .int(difference)
+                continue
+              }
+            } else if left.tag == .float && right.tag == .float {
+              registers[a] = .float(left.asFloat - right.asFloat)
               continue
             }
-          } else if left.tag == .float && right.tag == .float {
-            registers[a] = .float(left.asFloat - right.asFloat)
-            continue
-          }
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = try arithmetic(.subtract, left, right)
-        case .multiply:
-          let left = registers[Instruction.b(word)]
-          let right = registers[Instruction.c(word)]
-          if left.tag == .int && right.tag == .int {
-            let (product, overflow) = left.asInt.multipliedReportingOverflow(by: right.asInt)
-            if !overflow {
-              registers[a] = .int(product)
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try arithmetic(.subtract, left, right)
+          case .multiply:
+            let left = registers[Instruction.b(word)]
+            let right = registers[Instruction.c(word)]
+            if left.tag == .int && right.tag == .int {
+              let (product, overflow) = left.asInt.multipliedReportingOverflow(by: right.asInt)
+              if !overflow {
+                registers[a] = .int(product)
+                continue
+              }
+            } else if left.tag == .float && right.tag == .float {
+              registers[a] = .float(left.asFloat * right.asFloat)
               continue
             }
-          } else if left.tag == .float && right.tag == .float {
-            registers[a] = .float(left.asFloat * right.asFloat)
-            continue
-          }
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = try arithmetic(.multiply, left, right)
-        case .divide, .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
-          fiber.frames[frameIndex].pc = pc
-          let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-          registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
-        case .addInt, .subtractInt:
-          let left = registers[Instruction.b(word)]
-          let immediate = Int64(Instruction.sC(word))
-          if left.tag == .int {
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try arithmetic(.multiply, left, right)
+          case .divide, .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
+            fiber.frames[frameIndex].pc = pc
+            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+            registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
+          case .addInt, .subtractInt:
+            let left = registers[Instruction.b(word)]
+            let immediate = Int64(Instruction.sC(word))
+            if left.tag == .int {
+              let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
+              let (result, overflow) =
+                isAdd
+                ? left.asInt.addingReportingOverflow(immediate) : left.asInt.subtractingReportingOverflow(immediate)
+              if !overflow {
+                registers[a] = .int(result)
+                continue
+              }
+            }
+            fiber.frames[frameIndex].pc = pc
             let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-            let (result, overflow) =
-              isAdd ? left.asInt.addingReportingOverflow(immediate) : left.asInt.subtractingReportingOverflow(immediate)
-            if !overflow {
-              registers[a] = .int(result)
-              continue
-            }
-          }
-          fiber.frames[frameIndex].pc = pc
-          let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-          registers[a] = try arithmetic(isAdd ? .add : .subtract, left, .int(immediate))
-        case .negate, .not, .bitNot:
-          fiber.frames[frameIndex].pc = pc
-          let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-          registers[a] = try unary(op, registers[Instruction.b(word)])
-        case .equal, .notEqual:
-          let equal = valuesEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
-          registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
-        case .identical, .notIdentical:
-          let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
-          registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
-        case .less, .lessEqual:
-          fiber.frames[frameIndex].pc = pc
-          let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
-          registers[a] = .bool(
-            try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
-        case .skipUnlessEqual:
-          if valuesEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
-        case .skipUnlessLess, .skipUnlessLessEqual:
-          let left = registers[a]
-          let right = registers[Instruction.b(word)]
-          let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.skipUnlessLessEqual.rawValue
-          let result: Bool
-          if left.tag == .int && right.tag == .int {
-            result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
-          } else {
+            registers[a] = try arithmetic(isAdd ? .add : .subtract, left, .int(immediate))
+          case .negate, .not, .bitNot:
             fiber.frames[frameIndex].pc = pc
-            result = try compare(left, right, orEqual: orEqual)
-          }
-          if result != (Instruction.c(word) != 0) { pc &+= 1 }
-        case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
-          .skipUnlessEqualInt:
-          let left = registers[a]
-          let immediate = Int64(Instruction.sB(word))
-          let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-          let result: Bool
-          if left.tag == .int {
-            let value = left.asInt
-            switch op {
-            case .skipUnlessLessInt: result = value < immediate
-            case .skipUnlessLessEqualInt: result = value <= immediate
-            case .skipUnlessGreaterInt: result = value > immediate
-            case .skipUnlessGreaterEqualInt: result = value >= immediate
-            default: result = value == immediate
-            }
-          } else {
+            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+            registers[a] = try unary(op, registers[Instruction.b(word)])
+          case .equal, .notEqual:
+            let equal = valuesEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
+            registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
+          case .identical, .notIdentical:
+            let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
+            registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
+          case .less, .lessEqual:
             fiber.frames[frameIndex].pc = pc
-            result = try compareWithImmediate(op, left, immediate)
-          }
-          if result != (Instruction.c(word) != 0) { pc &+= 1 }
-        case .skipUnlessTruthy:
-          if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
-        case .jump:
-          pc &+= Instruction.sJ(word)
-        case .call:
-          let callee = registers[a]
-          let argumentCount = Instruction.b(word)
-          fiber.frames[frameIndex].pc = pc
-          if callee.tag == .object && callee.objectKind == .closure {
-            let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-            let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
-              ($0.parameterCount, $0.registerCount)
+            let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
+            registers[a] = .bool(
+              try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
+          case .skipUnlessEqual:
+            if valuesEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
+          case .skipUnlessLess, .skipUnlessLessEqual:
+            let left = registers[a]
+            let right = registers[Instruction.b(word)]
+            let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.skipUnlessLessEqual.rawValue
+            let result: Bool
+            if left.tag == .int && right.tag == .int {
+              result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
+            } else {
+              fiber.frames[frameIndex].pc = pc
+              result = try compare(left, right, orEqual: orEqual)
             }
-            if argumentCount != parameterCount {
-              throw arityError(callee, expected: parameterCount, got: argumentCount)
+            if result != (Instruction.c(word) != 0) { pc &+= 1 }
+          case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
+            .skipUnlessEqualInt:
+            let left = registers[a]
+            let immediate = Int64(Instruction.sB(word))
+            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+            let result: Bool
+            if left.tag == .int {
+              let value = left.asInt
+              switch op {
+              case .skipUnlessLessInt: result = value < immediate
+              case .skipUnlessLessEqualInt: result = value <= immediate
+              case .skipUnlessGreaterInt: result = value > immediate
+              case .skipUnlessGreaterEqualInt: result = value >= immediate
+              default: result = value == immediate
+              }
+            } else {
+              fiber.frames[frameIndex].pc = pc
+              result = try compareWithImmediate(op, left, immediate)
             }
-            if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
-            let newBase = base + a + 1
-            if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-            let stack = fiber.stack
-            var index = newBase + argumentCount
-            while index < newBase + registerCount {
-              stack[index] = .null
-              index += 1
+            if result != (Instruction.c(word) != 0) { pc &+= 1 }
+          case .skipUnlessTruthy:
+            if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
+          case .jump:
+            pc &+= Instruction.sJ(word)
+          case .call:
+            let callee = registers[a]
+            let argumentCount = Instruction.b(word)
+            fiber.frames[frameIndex].pc = pc
+            if callee.tag == .object && callee.objectKind == .closure {
+              let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+              let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
+                ($0.parameterCount, $0.registerCount)
+              }
+              if argumentCount != parameterCount {
+                throw arityError(callee, expected: parameterCount, got: argumentCount)
+              }
+              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              let newBase = base + a + 1
+              if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+              let stack = fiber.stack
+              var index = newBase + argumentCount
+              while index < newBase + registerCount {
+                stack[index] = .null
+                index += 1
+              }
+              frameIndex += 1
+              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+              fiber.frameCount = frameIndex + 1
+              fiber.top = newBase + registerCount
+              closure = target
+              base = newBase
+              registers = stack + base
+              pc = 0
+              code = target._withUnsafeGuaranteedRef { $0.code }
+              constants = target._withUnsafeGuaranteedRef { $0.constants }
+            } else {
+              let result = try callValue(
+                callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+              registers = fiber.stack + base
+              registers[a] = result
             }
-            frameIndex += 1
-            fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
-            fiber.frameCount = frameIndex + 1
-            fiber.top = newBase + registerCount
-            closure = target
-            base = newBase
-            registers = stack + base
-            pc = 0
-            code = target._withUnsafeGuaranteedRef { $0.code }
-            constants = target._withUnsafeGuaranteedRef { $0.constants }
-          } else {
-            let result = try callValue(
-              callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-            registers = fiber.stack + base
-            registers[a] = result
-          }
-        case .tailCall:
-          let callee = registers[a]
-          let argumentCount = Instruction.b(word)
-          fiber.frames[frameIndex].pc = pc
-          if callee.tag == .object && callee.objectKind == .closure {
-            let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-            let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
-              ($0.parameterCount, $0.registerCount)
+          case .tailCall:
+            let callee = registers[a]
+            let argumentCount = Instruction.b(word)
+            fiber.frames[frameIndex].pc = pc
+            if callee.tag == .object && callee.objectKind == .closure {
+              let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+              let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
+                ($0.parameterCount, $0.registerCount)
+              }
+              if argumentCount != parameterCount {
+                throw arityError(callee, expected: parameterCount, got: argumentCount)
+              }
+              if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+              // Reuse this frame: move the callee and its arguments down to base - 1.
+              let stack = fiber.stack
+              (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
+              if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
+              let moved = fiber.stack
+              var index = base + argumentCount
+              while index < base + registerCount {
+                moved[index] = .null
+                index += 1
+              }
+              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: base)
+              fiber.top = base + registerCount
+              closure = target
+              registers = moved + base
+              pc = 0
+              code = target._withUnsafeGuaranteedRef { $0.code }
+              constants = target._withUnsafeGuaranteedRef { $0.constants }
+            } else {
+              let result = try callValue(
+                callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+              registers = fiber.stack + base
+              registers[a] = result
+              // Return it as `returnValue a 1` would.
+              if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+              fiber.frameCount = frameIndex
+              if frameIndex == stopDepth {
+                fiber.top = base - 1
+                return result
+              }
+              fiber.stack[base - 1] = result
+              frameIndex -= 1
+              closure = fiber.frames[frameIndex].closure
+              pc = fiber.frames[frameIndex].pc
+              base = fiber.frames[frameIndex].base
+              registers = fiber.stack + base
+              code = closure._withUnsafeGuaranteedRef { $0.code }
+              constants = closure._withUnsafeGuaranteedRef { $0.constants }
+              fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
             }
-            if argumentCount != parameterCount {
-              throw arityError(callee, expected: parameterCount, got: argumentCount)
-            }
-            if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-            // Reuse this frame: move the callee and its arguments down to base - 1.
-            let stack = fiber.stack
-            (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
-            if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
-            let moved = fiber.stack
-            var index = base + argumentCount
-            while index < base + registerCount {
-              moved[index] = .null
-              index += 1
-            }
-            fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: base)
-            fiber.top = base + registerCount
-            closure = target
-            registers = moved + base
-            pc = 0
-            code = target._withUnsafeGuaranteedRef { $0.code }
-            constants = target._withUnsafeGuaranteedRef { $0.constants }
-          } else {
-            let result = try callValue(
-              callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-            registers = fiber.stack + base
-            registers[a] = result
-            // Return it as `returnValue a 1` would.
+          case .returnValue:
+            let result = Instruction.b(word) == 0 ? Value.null : registers[a]
             if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
             fiber.frameCount = frameIndex
             if frameIndex == stopDepth {
@@ -258,124 +278,139 @@ extension VM {
             code = closure._withUnsafeGuaranteedRef { $0.code }
             constants = closure._withUnsafeGuaranteedRef { $0.constants }
             fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
-          }
-        case .returnValue:
-          let result = Instruction.b(word) == 0 ? Value.null : registers[a]
-          if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-          fiber.frameCount = frameIndex
-          if frameIndex == stopDepth {
-            fiber.top = base - 1
-            return result
-          }
-          fiber.stack[base - 1] = result
-          frameIndex -= 1
-          closure = fiber.frames[frameIndex].closure
-          pc = fiber.frames[frameIndex].pc
-          base = fiber.frames[frameIndex].base
-          registers = fiber.stack + base
-          code = closure._withUnsafeGuaranteedRef { $0.code }
-          constants = closure._withUnsafeGuaranteedRef { $0.constants }
-          fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
-        case .newList:
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))
-        case .appendList:
-          registers[a].withObject(as: ListObject.self) { $0.append(registers[Instruction.b(word)]) }
-        case .newMap:
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = .object(heap.allocate(MapObject(vm: self)))
-        case .insertMap:
-          fiber.frames[frameIndex].pc = pc
-          try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
-        case .newTuple:
-          fiber.frames[frameIndex].pc = pc
-          let start = Instruction.b(word)
-          let elements = Array(UnsafeBufferPointer(start: registers + start, count: Instruction.c(word)))
-          registers[a] = .object(heap.allocate(TupleObject(elements)))
-        case .getIndex:
-          let object = registers[Instruction.b(word)]
-          let index = registers[Instruction.c(word)]
-          if object.tag == .object && index.tag == .int && object.objectKind == .list {
-            let element: Value? = object.withObject(as: ListObject.self) { list in
-              let position = index.asInt
-              return position >= 0 && position < list.count ? list.elements[Int(position)] : nil
+          case .newList:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))
+          case .appendList:
+            registers[a].withObject(as: ListObject.self) { $0.append(registers[Instruction.b(word)]) }
+          case .newMap:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = .object(heap.allocate(MapObject(vm: self)))
+          case .insertMap:
+            fiber.frames[frameIndex].pc = pc
+            try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
+          case .newTuple:
+            fiber.frames[frameIndex].pc = pc
+            let start = Instruction.b(word)
+            let elements = Array(UnsafeBufferPointer(start: registers + start, count: Instruction.c(word)))
+            registers[a] = .object(heap.allocate(TupleObject(elements)))
+          case .getIndex:
+            let object = registers[Instruction.b(word)]
+            let index = registers[Instruction.c(word)]
+            if object.tag == .object && index.tag == .int && object.objectKind == .list {
+              let element: Value? = object.withObject(as: ListObject.self) { list in
+                let position = index.asInt
+                return position >= 0 && position < list.count ? list.elements[Int(position)] : nil
+              }
+              if let element {
+                registers[a] = element
+                continue
+              }
             }
-            if let element {
-              registers[a] = element
-              continue
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try getIndex(object, index)
+          case .setIndex:
+            let object = registers[a]
+            let index = registers[Instruction.b(word)]
+            let value = registers[Instruction.c(word)]
+            if object.tag == .object && index.tag == .int && object.objectKind == .list {
+              let stored: Bool = object.withObject(as: ListObject.self) { list in
+                let position = index.asInt
+                guard position >= 0 && position < list.count else { return false }
+                list.elements[Int(position)] = value
+                return true
+              }
+              if stored { continue }
             }
-          }
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = try getIndex(object, index)
-        case .setIndex:
-          let object = registers[a]
-          let index = registers[Instruction.b(word)]
-          let value = registers[Instruction.c(word)]
-          if object.tag == .object && index.tag == .int && object.objectKind == .list {
-            let stored: Bool = object.withObject(as: ListObject.self) { list in
-              let position = index.asInt
-              guard position >= 0 && position < list.count else { return false }
-              list.elements[Int(position)] = value
-              return true
+            fiber.frames[frameIndex].pc = pc
+            try setIndex(object, index, value)
+          case .getMember:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try getMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
+          case .setMember:
+            fiber.frames[frameIndex].pc = pc
+            try setMember(registers[a], name: constants[Instruction.b(word)], registers[Instruction.c(word)])
+          case .invoke:
+            fiber.frames[frameIndex].pc = pc
+            let result = try invoke(
+              registers[a], name: constants[Instruction.c(word)], arguments: registers + a + 1,
+              count: Instruction.b(word))
+            registers = fiber.stack + base
+            registers[a] = result
+          case .forPrepare:
+            fiber.frames[frameIndex].pc = pc
+            if try prepareRangeLoop(registers + a) {
+              registers[a + 3] = registers[a]
+            } else {
+              pc &+= Instruction.sBx(word)
             }
-            if stored { continue }
+          case .forLoop:
+            let index = registers[a].asInt
+            if index < registers[a + 1].asInt {
+              registers[a] = .int(index &+ 1)
+              registers[a + 3] = .int(index &+ 1)
+              pc &+= Instruction.sBx(word)
+            }
+          case .iterate:
+            fiber.frames[frameIndex].pc = pc
+            if let element = try nextElement(registers + a) {
+              registers[a + 3] = element
+            } else {
+              pc &+= Instruction.sBx(word)
+            }
+          case .makeRange:
+            fiber.frames[frameIndex].pc = pc
+            let lower = Instruction.b(word)
+            registers[a] = try makeRange(registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0)
+          case .isInstance:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = .bool(try isInstance(registers[Instruction.b(word)], ofType: registers[Instruction.c(word)]))
+          case .skipIfShape:
+            if hasShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word)) { pc &+= 1 }
+          case .skipIfMatches:
+            fiber.frames[frameIndex].pc = pc
+            let pattern = registers[Instruction.b(word)]
+            let matches =
+              Instruction.c(word) == 0
+              ? try isInstance(registers[a], ofType: pattern) : try matchesPath(registers[a], pattern)
+            if matches { pc &+= 1 }
+          case .skipIfInRange:
+            let lower = Instruction.b(word)
+            if isInRange(registers[a], registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0) {
+              pc &+= 1
+            }
+          case .matchShape:
+            fiber.frames[frameIndex].pc = pc
+            try matchShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word))
+          case .interpolate:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
+          case .throwValue:
+            fiber.frames[frameIndex].pc = pc
+            throw thrownValue(registers[a])
+          case .nop:
+            break
           }
-          fiber.frames[frameIndex].pc = pc
-          try setIndex(object, index, value)
-        case .getMember:
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = try getMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
-        case .setMember:
-          fiber.frames[frameIndex].pc = pc
-          try setMember(registers[a], name: constants[Instruction.b(word)], registers[Instruction.c(word)])
-        case .invoke:
-          fiber.frames[frameIndex].pc = pc
-          let result = try invoke(
-            registers[a], name: constants[Instruction.c(word)], arguments: registers + a + 1,
-            count: Instruction.b(word))
-          registers = fiber.stack + base
-          registers[a] = result
-        case .forPrepare:
-          fiber.frames[frameIndex].pc = pc
-          if try prepareRangeLoop(registers + a) {
-            registers[a + 3] = registers[a]
-          } else {
-            pc &+= Instruction.sBx(word)
-          }
-        case .forLoop:
-          let index = registers[a].asInt
-          if index < registers[a + 1].asInt {
-            registers[a] = .int(index &+ 1)
-            registers[a + 3] = .int(index &+ 1)
-            pc &+= Instruction.sBx(word)
-          }
-        case .iterate:
-          fiber.frames[frameIndex].pc = pc
-          if let element = try nextElement(registers + a) {
-            registers[a + 3] = element
-          } else {
-            pc &+= Instruction.sBx(word)
-          }
-        case .makeRange:
-          fiber.frames[frameIndex].pc = pc
-          let lower = Instruction.b(word)
-          registers[a] = try makeRange(registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0)
-        case .matchShape:
-          fiber.frames[frameIndex].pc = pc
-          try matchShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word))
-        case .interpolate:
-          fiber.frames[frameIndex].pc = pc
-          registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
-        case .throwValue:
-          fiber.frames[frameIndex].pc = pc
-          throw thrownValue(registers[a])
-        case .nop:
-          break
         }
+      } catch {
+        // Unwind to the innermost `try` handler of this loop's frames, or leave.
+        var error = error
+        fiber.frames[frameIndex].pc = pc
+        if error.trace == nil { (error.location, error.trace) = captureTrace() }
+        guard let handler = findHandler(stopDepth: stopDepth) else {
+          unwind(to: stopDepth)
+          throw error
+        }
+        frameIndex = handler.frame
+        closure = fiber.frames[frameIndex].closure
+        base = fiber.frames[frameIndex].base
+        registers = fiber.stack + base
+        code = closure._withUnsafeGuaranteedRef { $0.code }
+        constants = closure._withUnsafeGuaranteedRef { $0.constants }
+        fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
+        registers[handler.register] = caughtValue(&error)
+        pc = handler.target
       }
-    } catch {
-      fiber.frames[frameIndex].pc = pc
-      throw scriptError(from: error, stopDepth: stopDepth)
     }
   }
 }

@@ -3,7 +3,7 @@ import TernBytecode
 
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
-  case string, list, map, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger
+  case string, list, map, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -182,6 +182,7 @@ final class FunctionObject: HeapObject {
   let sourceName: String
   let lines: [Int32]
   let columns: [Int32]
+  let handlers: [ExceptionHandler]
   let parameterCount: Int
   let registerCount: Int
 
@@ -198,6 +199,7 @@ final class FunctionObject: HeapObject {
     sourceName = proto.sourceName
     lines = proto.lines
     columns = proto.columns
+    handlers = proto.handlers
     parameterCount = proto.parameterCount
     registerCount = proto.registerCount
     super.init(kind: .function)
@@ -269,6 +271,8 @@ final class NativeFunctionObject: HeapObject {
   /// Accepted argument counts.
   let arity: ClosedRange<Int>
   let body: (VM, [Value]) throws(RuntimeError) -> Value
+  /// For natives that name a type (`Int`, `String`, `KeyError`, …): the type `x is T` tests.
+  var instanceType: String?
 
   init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
     self.name = name
@@ -303,4 +307,18 @@ final class BigIntegerObject: HeapObject {
   }
 
   override var byteSize: Int { 48 + value.words.count * 8 }
+}
+
+/// An error value: `Error("message")`, a built-in error type, or an error raised by the VM.
+final class ErrorObject: HeapObject {
+  let typeName: String
+  let message: String
+  var stackTrace: String
+
+  init(typeName: String, message: String, stackTrace: String = "") {
+    self.typeName = typeName
+    self.message = message
+    self.stackTrace = stackTrace
+    super.init(kind: .error)
+  }
 }

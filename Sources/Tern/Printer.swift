@@ -21,6 +21,7 @@ extension VM {
       case .bigInteger: return "Int"
       case .function, .closure, .native, .boundMethod: return "Function"
       case .upvalue: return "Upvalue"
+      case .error: return (value.object as! ErrorObject).typeName
       }
     }
   }
@@ -81,6 +82,8 @@ extension VM {
         out += String(big.value)
       case let closure as ClosureObject:
         out += "<fn \(closure.function.name)>"
+      case let error as ErrorObject:
+        out += error.message.isEmpty ? error.typeName : "\(error.typeName): \(error.message)"
       case let native as NativeFunctionObject:
         out += "<fn \(native.name)>"
       case let bound as BoundMethodObject:

@@ -52,12 +52,16 @@ public struct ScriptError: Error, Sendable, CustomStringConvertible {
   }
 }
 
-/// A runtime error raised inside the VM before the location is attached.
+/// An error travelling through the VM: raised by a built-in operation (`typeName` and
+/// `message`) or thrown by a script (`thrown`). Where it was raised and the stack trace are
+/// captured once, before any frame unwinds.
 struct RuntimeError: Error {
   var typeName: String
   var message: String
-  /// A complete error from a nested script call, passed through unchanged.
-  var nested: ScriptError?
+  /// The value a script threw, or the error object made for a VM error once caught.
+  var thrown: Value?
+  var location: (file: String, line: Int, column: Int)?
+  var trace: [ScriptError.Frame]?
 
   init(typeName: String, message: String) {
     self.typeName = typeName

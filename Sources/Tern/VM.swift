@@ -112,7 +112,11 @@ public final class VM {
   func execute(_ module: CompiledModule) throws(ScriptError) -> Value {
     let function = load(module)
     let closure = heap.allocate(ClosureObject(function: function, upvalues: []))
-    return try call(closure: closure, arguments: [])
+    do {
+      return try call(closure: closure, arguments: [])
+    } catch {
+      throw scriptError(error)
+    }
   }
 
   /// Turns compiled prototypes into VM function objects, defining new global slots.
@@ -178,9 +182,12 @@ public final class VM {
   }
 
   func defineNative(
-    _ name: String, arity: ClosedRange<Int>, _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
+    _ name: String, arity: ClosedRange<Int>, instanceType: String? = nil,
+    _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
   ) {
-    defineGlobal(name, .object(heap.allocate(NativeFunctionObject(name: name, arity: arity, body: body))))
+    let native = NativeFunctionObject(name: name, arity: arity, body: body)
+    native.instanceType = instanceType
+    defineGlobal(name, .object(heap.allocate(native)))
   }
 
   func write(_ text: String) { output(text) }

@@ -21,7 +21,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case newList, appendList, newMap, insertMap, newTuple
   case getIndex, setIndex, getMember, setMember, invoke
   case forPrepare, forLoop, iterate
-  case makeRange, matchShape
+  case makeRange, matchShape, isInstance, skipIfShape, skipIfMatches, skipIfInRange
   case interpolate
   case throwValue
   case nop
@@ -116,6 +116,14 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .iterate: return "R[A+3] := next element of R[A] (position in R[A+1]), or pc += sBx when done"
     case .makeRange: return "R[A] := R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1)"
     case .interpolate: return "R[A] := String(R[B]) + … + String(R[B+C-1])"
+    case .isInstance: return "R[A] := R[B] is R[C] (R[C] a type)"
+    case .skipIfShape:
+      return
+        "if R[A] is a tuple (C = 0) / list (C = 1) of B elements, or a list of at least B (C = 2), skip the next instruction"
+    case .skipIfMatches: return "if R[A] is R[B] (a type) or else equals R[B], skip the next instruction"
+    case .skipIfInRange:
+      return
+        "if R[A] lies in R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1), nil ends open, skip the next instruction"
     case .matchShape:
       return "error unless R[A] is a tuple (C = 0) or list (C = 1) of B elements, or a list of at least B (C = 2)"
     case .throwValue: return "throw R[A]"

@@ -24,6 +24,22 @@ public struct UpvalueDescriptor: Sendable, Hashable {
   }
 }
 
+/// A `try` region: an error raised at a pc in `start..<end` stores the caught value in
+/// register `register` and continues at `target`. Inner regions come first.
+public struct ExceptionHandler: Sendable, Hashable {
+  public var start: Int
+  public var end: Int
+  public var target: Int
+  public var register: Int
+
+  public init(start: Int, end: Int, target: Int, register: Int) {
+    self.start = start
+    self.end = end
+    self.target = target
+    self.register = register
+  }
+}
+
 /// A compiled function: bytecode, constants, nested functions, and debug information.
 public struct Prototype: Sendable {
   public var name: String
@@ -37,6 +53,7 @@ public struct Prototype: Sendable {
   public var constants: [Constant] = []
   public var prototypes: [Prototype] = []
   public var upvalues: [UpvalueDescriptor] = []
+  public var handlers: [ExceptionHandler] = []
   /// Number of declared parameters (not counting a rest parameter).
   public var parameterCount = 0
   /// Registers the function needs.

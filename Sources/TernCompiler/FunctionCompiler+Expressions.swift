@@ -149,6 +149,16 @@ extension FunctionCompiler {
         emit(Instruction.abc(.loadNil, target, 0, 0))
       }
       patchJumpHere(end)
+    case .tryExpr(let body, let catches, let finallyBlock):
+      compileTry(body: body, catches: catches, finallyBlock: finallyBlock, into: target, range: expr.range)
+    case .match(let subject, let arms):
+      compileMatch(subject: subject, arms: arms, into: target, range: expr.range)
+    case .isType(let value, let type):
+      let valueRegister = registerFor(value)
+      let typeRegister = allocateRegister()
+      compileTypePath(type, into: typeRegister)
+      currentRange = expr.range
+      emit(Instruction.abc(.isInstance, target, valueRegister, typeRegister))
     case .assign:
       error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
     case .invalid:

@@ -16,6 +16,25 @@ extension FunctionCompiler {
 
   /// Compiles `return value` (a call in this position is a proper tail call).
   func compileReturn(_ value: Expr?) {
+    if finallyDepth > 0 {
+      error("`return` cannot leave a `finally` block", hint: "it would silently discard an error in flight")
+      return
+    }
+    if !finallyContexts.isEmpty {
+      // Compute the value, run the finally blocks, then return it.
+      let mark = freeRegister
+      let register = allocateRegister()
+      if let value {
+        compileExpression(value, into: register)
+      } else {
+        emit(Instruction.abc(.loadNil, register, 0, 0))
+      }
+      leaveThroughFinally(crossing: finallyContexts[...]) {
+        emit(Instruction.abc(.returnValue, register, 1, 0))
+      }
+      freeRegister = mark
+      return
+    }
     guard let value else {
       emit(Instruction.abc(.returnValue, 0, 0, 0))
       return
@@ -268,13 +287,20 @@ extension FunctionCompiler {
       }
       return
     }
+    if finallyDepth > 0 {
+      error("`\(isBreak ? "break" : "continue")` cannot leave a `finally` block")
+      return
+    }
     // Leaving scopes: close captured variables declared inside the loop.
     let firstRegister = loops[index].firstRegister
-    if locals.contains(where: { $0.register >= firstRegister && $0.isCaptured }) {
-      emit(Instruction.abc(.closeUpvalues, firstRegister, 0, 0))
+    let crossed = finallyContexts.filter { $0.loopCount > index }
+    leaveThroughFinally(crossing: crossed[...]) {
+      if locals.contains(where: { $0.register >= firstRegister && $0.isCaptured }) {
+        emit(Instruction.abc(.closeUpvalues, firstRegister, 0, 0))
+      }
+      let jump = emitJump()
+      if isBreak { loops[index].breakJumps.append(jump) } else { loops[index].continueJumps.append(jump) }
     }
-    let jump = emitJump()
-    if isBreak { loops[index].breakJumps.append(jump) } else { loops[index].continueJumps.append(jump) }
   }
 }
 

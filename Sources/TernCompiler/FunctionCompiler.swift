@@ -35,6 +35,12 @@ final class FunctionCompiler {
   /// The node being compiled, for the line table.
   var currentRange = SourceRange(start: 0, end: 0)
   var constantIndex: [Constant: Int] = [:]
+  /// The `try` regions being compiled, outermost first.
+  var activeRegions: [ProtectedRegion] = []
+  /// Enclosing `try … finally` blocks, outermost first.
+  var finallyContexts: [FinallyContext] = []
+  /// > 0 while compiling a `finally` block, where `return`, `break` and `continue` are errors.
+  var finallyDepth = 0
 
   init(context: ModuleContext, parent: FunctionCompiler?, name: String, line: Int) {
     self.context = context
