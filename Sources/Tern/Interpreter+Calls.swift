@@ -4,13 +4,14 @@ extension VM {
   /// Calls a script closure from Swift: pushes a frame above the current top and runs the
   /// loop until that frame returns (a nested loop: the only Swift recursion, bounded by the
   /// call-depth limit).
-  func call(closure: ClosureObject, arguments: [Value]) throws(RuntimeError) -> Value {
+  func call(closure: ClosureObject, arguments: [Value], named: [(String, Value)] = []) throws(RuntimeError) -> Value {
     let base = fiber.top + 1
-    if arguments.count != closure.parameterCount {
-      throw arityError(.object(closure), expected: closure.parameterCount, got: arguments.count)
+    var arguments = arguments
+    if arguments.count != closure.fastArity || !named.isEmpty {
+      arguments = try bindArguments(closure.function, positional: arguments, named: named)
     }
     if fiber.frameCount + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
-    fiber.ensureStack(base + closure.registerCount + 1)
+    fiber.ensureStack(base + max(arguments.count, closure.registerCount) + 1)
     fiber.stack[base - 1] = .object(closure)
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
     for index in arguments.count..<max(arguments.count, closure.registerCount) { fiber.stack[base + index] = .null }
@@ -58,12 +59,92 @@ extension VM {
     return "\(arity.lowerBound) to \(arity.upperBound) arguments"
   }
 
-  @inline(never)
-  func arityError(_ callee: Value, expected: Int, got: Int) -> RuntimeError {
-    let name = (callee.object(as: ClosureObject.self)?.function.name) ?? "function"
+  func arityError(_ function: FunctionObject, got: Int) -> RuntimeError {
+    let expected = function.requiredCount...(function.hasRest ? Int.max : function.parameterCount)
     return RuntimeError(
-      typeName: "TypeError",
-      message: "\(name) expects \(Self.describeArity(expected...expected)) but got \(got)")
+      typeName: "TypeError", message: "\(function.name) expects \(Self.describeArity(expected)) but got \(got)")
+  }
+
+  /// The final arguments of a call to `function`: named ones placed by parameter name,
+  /// missing optional ones `undefined` (the callee's prologue computes their defaults), and
+  /// extra ones collected in the rest list.
+  func bindArguments(_ function: FunctionObject, positional: [Value], named: [(String, Value)]) throws(RuntimeError)
+    -> [Value]
+  {
+    let total = function.parameterCount
+    if positional.count > total && !function.hasRest { throw arityError(function, got: positional.count) }
+    var bound = Array(repeating: Value.undefined, count: total)
+    for index in 0..<min(total, positional.count) { bound[index] = positional[index] }
+    for (name, value) in named {
+      guard let index = function.parameterNames.firstIndex(of: name), index < total else {
+        throw RuntimeError(typeName: "TypeError", message: "\(function.name) has no parameter named '\(name)'")
+      }
+      if bound[index].tag != .undefined {
+        throw RuntimeError(
+          typeName: "TypeError", message: "\(function.name) got multiple values for parameter '\(name)'")
+      }
+      bound[index] = value
+    }
+    for index in 0..<total where bound[index].tag == .undefined && !function.parameterHasDefault[index] {
+      if named.isEmpty { throw arityError(function, got: positional.count) }
+      throw RuntimeError(
+        typeName: "TypeError", message: "\(function.name) is missing argument '\(function.parameterNames[index])'")
+    }
+    if function.hasRest {
+      let extra = positional.count > total ? Array(positional[total...]) : []
+      let mark = temporaryRoots.count
+      temporaryRoots += positional
+      temporaryRoots += named.map(\.1)
+      bound.append(.object(heap.allocate(ListObject(extra))))
+      temporaryRoots.removeSubrange(mark...)
+    }
+    return bound
+  }
+
+  /// Adjusts the arguments of a call on the stack (at `start`) to what `closure` takes.
+  @inline(never)
+  func adjustArguments(_ closure: ClosureObject, at start: Int, count: Int) throws(RuntimeError) -> Int {
+    let positional = Array(UnsafeBufferPointer(start: fiber.stack + start, count: count))
+    let bound = try bindArguments(closure.function, positional: positional, named: [])
+    fiber.ensureStack(start + max(bound.count, closure.registerCount) + 1)
+    for (index, value) in bound.enumerated() { fiber.stack[start + index] = value }
+    return bound.count
+  }
+
+  /// A call with spread or named arguments (`Opcode.callGeneral`): for a closure, binds the
+  /// arguments on the stack and returns their count; for anything else, makes the call and
+  /// stores the result, returning nil.
+  @inline(never)
+  func callGeneral(at calleeIndex: Int, count: Int, shape constant: Value) throws(RuntimeError) -> Int? {
+    let callee = fiber.stack[calleeIndex]
+    let shape = (stringValue(constant) ?? "").split(separator: ",")
+    var positional: [Value] = []
+    var named: [(String, Value)] = []
+    for (index, entry) in shape.enumerated() {
+      let value = fiber.stack[calleeIndex + 1 + index]
+      if entry == "s" {
+        try forEachElement(of: value) { (element) throws(RuntimeError) in positional.append(element) }
+      } else if entry.hasPrefix("n:") {
+        named.append((String(entry.dropFirst(2)), value))
+      } else {
+        positional.append(value)
+      }
+    }
+    if let closure = callee.object(as: ClosureObject.self) {
+      let bound = try bindArguments(closure.function, positional: positional, named: named)
+      fiber.ensureStack(calleeIndex + 1 + max(bound.count, closure.registerCount) + 1)
+      for (index, value) in bound.enumerated() { fiber.stack[calleeIndex + 1 + index] = value }
+      return bound.count
+    }
+    if let (name, _) = named.first {
+      throw RuntimeError(typeName: "TypeError", message: "\(describe(callee)) has no parameter named '\(name)'")
+    }
+    let mark = temporaryRoots.count
+    temporaryRoots += positional
+    defer { temporaryRoots.removeSubrange(mark...) }
+    let result = try callValue(callee, arguments: positional)
+    fiber.stack[calleeIndex] = result
+    return nil
   }
 
   @inline(never)

@@ -23,7 +23,7 @@ extension VM {
   /// Start and end of a slice `xs[range]`, clamped to be a valid sub-range or an error.
   func sliceBounds(_ range: RangeObject, count: Int, in kind: String) throws(RuntimeError) -> Range<Int> {
     let lower = range.lower < 0 ? range.lower + Int64(count) : range.lower
-    var upper = range.upper < 0 ? range.upper + Int64(count) : range.upper
+    var upper = range.upper == .max ? Int64(count) : range.upper < 0 ? range.upper + Int64(count) : range.upper
     if range.isClosed { upper += 1 }
     guard lower >= 0, upper <= Int64(count), lower <= upper else {
       throw RuntimeError(
@@ -96,8 +96,22 @@ extension VM {
     (map.object as! MapObject).set(key, value)
   }
 
+  /// Appends every element of an iterable (`[...a, ...b]`).
+  @inline(never)
+  func appendSpread(_ list: Value, _ iterable: Value) throws(RuntimeError) {
+    let target = list.object as! ListObject
+    try forEachElement(of: iterable) { (element) throws(RuntimeError) in target.append(element) }
+  }
+
+  /// A range value; an omitted bound (`xs[2...]`, `xs[..<3]`) runs to the start or end.
   @inline(never)
   func makeRange(_ lower: Value, _ upper: Value, isClosed: Bool) throws(RuntimeError) -> Value {
+    if lower.isNil || upper.isNil, lower.tag == .int || lower.isNil, upper.tag == .int || upper.isNil {
+      let range = RangeObject(
+        lower: lower.isNil ? 0 : lower.asInt, upper: upper.isNil ? .max : upper.asInt,
+        isClosed: upper.isNil ? false : isClosed)
+      return .object(heap.allocate(range))
+    }
     guard lower.tag == .int, upper.tag == .int else {
       throw RuntimeError(
         typeName: "TypeError",

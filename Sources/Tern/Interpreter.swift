@@ -172,17 +172,24 @@ extension VM {
             if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
           case .jump:
             pc &+= Instruction.sJ(word)
-          case .call:
-            let callee = registers[a]
-            let argumentCount = Instruction.b(word)
+          case .call, .callGeneral:
+            var argumentCount = Instruction.b(word)
+            var isBound = false
             fiber.frames[frameIndex].pc = pc
+            if UInt8(truncatingIfNeeded: word) == Opcode.callGeneral.rawValue {
+              let bound = try callGeneral(at: base + a, count: argumentCount, shape: constants[Instruction.c(word)])
+              registers = fiber.stack + base
+              guard let bound else { continue }
+              argumentCount = bound
+              isBound = true
+            }
+            let callee = registers[a]
             if callee.tag == .object && callee.objectKind == .closure {
               let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-              let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
-                ($0.parameterCount, $0.registerCount)
-              }
-              if argumentCount != parameterCount {
-                throw arityError(callee, expected: parameterCount, got: argumentCount)
+              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+              if argumentCount != fastArity && !isBound {
+                argumentCount = try adjustArguments(
+                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
               }
               if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
               let newBase = base + a + 1
@@ -215,11 +222,12 @@ extension VM {
             fiber.frames[frameIndex].pc = pc
             if callee.tag == .object && callee.objectKind == .closure {
               let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-              let (parameterCount, registerCount) = target._withUnsafeGuaranteedRef {
-                ($0.parameterCount, $0.registerCount)
-              }
-              if argumentCount != parameterCount {
-                throw arityError(callee, expected: parameterCount, got: argumentCount)
+              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+              var argumentCount = argumentCount
+              if argumentCount != fastArity {
+                argumentCount = try adjustArguments(
+                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+                registers = fiber.stack + base
               }
               if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
               // Reuse this frame: move the callee and its arguments down to base - 1.
@@ -278,6 +286,15 @@ extension VM {
             code = closure._withUnsafeGuaranteedRef { $0.code }
             constants = closure._withUnsafeGuaranteedRef { $0.constants }
             fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
+          case .jumpIfDefined:
+            if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
+          case .jumpIfNil:
+            if registers[a].tag == .null { pc &+= Instruction.sBx(word) }
+          case .jumpIfNotNil:
+            if registers[a].tag != .null { pc &+= Instruction.sBx(word) }
+          case .appendSpread:
+            fiber.frames[frameIndex].pc = pc
+            try appendSpread(registers[a], registers[Instruction.b(word)])
           case .newList:
             fiber.frames[frameIndex].pc = pc
             registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))

@@ -185,6 +185,10 @@ final class FunctionObject: HeapObject {
   let handlers: [ExceptionHandler]
   let parameterCount: Int
   let registerCount: Int
+  let requiredCount: Int
+  let hasRest: Bool
+  let parameterNames: [String]
+  let parameterHasDefault: [Bool]
 
   init(proto: Prototype, constants: [Value], prototypes: [FunctionObject]) {
     code = .allocate(capacity: max(1, proto.code.count))
@@ -202,6 +206,10 @@ final class FunctionObject: HeapObject {
     handlers = proto.handlers
     parameterCount = proto.parameterCount
     registerCount = proto.registerCount
+    requiredCount = proto.requiredCount
+    hasRest = proto.hasRest
+    parameterNames = proto.parameterNames
+    parameterHasDefault = proto.parameterHasDefault
     super.init(kind: .function)
   }
 
@@ -244,7 +252,8 @@ final class ClosureObject: HeapObject {
   // function object's reference count.
   let code: UnsafeMutablePointer<UInt32>
   let constants: UnsafeMutablePointer<Value>
-  let parameterCount: Int
+  /// The argument count a call can take without adjusting (defaults, rest); -1 for never.
+  let fastArity: Int
   let registerCount: Int
 
   init(function: FunctionObject, upvalues: [UpvalueObject]) {
@@ -252,7 +261,7 @@ final class ClosureObject: HeapObject {
     self.upvalues = upvalues
     code = function.code
     constants = function.constants
-    parameterCount = function.parameterCount
+    fastArity = function.hasRest || function.requiredCount != function.parameterCount ? -1 : function.parameterCount
     registerCount = function.registerCount
     super.init(kind: .closure)
   }

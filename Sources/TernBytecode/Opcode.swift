@@ -17,7 +17,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case skipUnlessLessInt, skipUnlessLessEqualInt, skipUnlessGreaterInt, skipUnlessGreaterEqualInt, skipUnlessEqualInt
   case skipUnlessTruthy
   case jump
-  case call, tailCall, returnValue
+  case call, callGeneral, tailCall, returnValue, jumpIfDefined, jumpIfNil, jumpIfNotNil, appendSpread
   case newList, appendList, newMap, insertMap, newTuple
   case getIndex, setIndex, getMember, setMember, invoke
   case forPrepare, forLoop, iterate
@@ -42,7 +42,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   public var format: Format {
     switch self {
     case .loadConstant, .getGlobal, .setGlobal, .closure: return .aBx
-    case .loadInt, .forPrepare, .forLoop, .iterate: return .aSBx
+    case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
     case .jump: return .sJ
     default: return .abc
     }
@@ -97,6 +97,12 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .skipUnlessTruthy: return "if truthy(R[A]) != C then skip the next instruction"
     case .jump: return "pc += sJ (a backward jump is a safepoint)"
     case .call: return "R[A] := R[A](R[A+1] ... R[A+B])"
+    case .callGeneral:
+      return "R[A] := R[A](R[A+1] ... R[A+B]) where K[C] says which arguments are spread (...) or named (name:)"
+    case .jumpIfDefined: return "if R[A] was passed (not a missing optional argument) then pc += sBx"
+    case .jumpIfNil: return "if R[A] is nil then pc += sBx"
+    case .jumpIfNotNil: return "if R[A] is not nil then pc += sBx"
+    case .appendSpread: return "R[A].append(every element of R[B])"
     case .tailCall: return "return R[A](R[A+1] ... R[A+B]), reusing the frame"
     case .returnValue: return "return R[A] (B = 0: return nil)"
     case .newList: return "R[A] := [] with room for B elements"

@@ -56,6 +56,14 @@ public struct Prototype: Sendable {
   public var handlers: [ExceptionHandler] = []
   /// Number of declared parameters (not counting a rest parameter).
   public var parameterCount = 0
+  /// Parameters without a default value.
+  public var requiredCount = 0
+  /// For each parameter (not the rest one): whether it has a default value.
+  public var parameterHasDefault: [Bool] = []
+  /// True when a `...rest` parameter follows the others (in register `parameterCount`).
+  public var hasRest = false
+  /// Parameter names, for named arguments and error messages.
+  public var parameterNames: [String] = []
   /// Registers the function needs.
   public var registerCount = 1
   /// Line where the function starts.

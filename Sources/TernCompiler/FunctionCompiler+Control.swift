@@ -138,7 +138,7 @@ extension FunctionCompiler {
 
   func compileCall(callee: Expr, arguments: [Argument], into target: Int, range: SourceRange) {
     if arguments.contains(where: \.isSpecial) {
-      unsupported("named and spread arguments", at: range)
+      compileGeneralCall(callee: callee, arguments: arguments, into: target, range: range)
       return
     }
     if arguments.count > 200 {
@@ -146,10 +146,11 @@ extension FunctionCompiler {
       return
     }
     let base: Int
-    if case .member(let object, let name, false) = callee.kind {
+    if case .member(let object, let name, let isOptional) = callee.kind {
       // obj.method(args): the receiver goes in the callee's slot and `invoke` finds the method.
       base = allocateRegister()
       compileExpression(object, into: base)
+      if isOptional { exitIfNil(base) }
       for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
       currentRange = range
       emit(Instruction.abc(.invoke, base, arguments.count, memberConstant(name.name)))
@@ -161,6 +162,29 @@ extension FunctionCompiler {
     if base != target { emit(Instruction.abc(.move, target, base, 0)) }
   }
 
+  /// A call with named or spread arguments: the argument shape goes in a constant, as
+  /// comma-separated entries `p` (positional), `s` (spread) and `n:name` (named).
+  func compileGeneralCall(callee: Expr, arguments: [Argument], into target: Int, range: SourceRange) {
+    let base = allocateRegister()
+    if case .member(let object, let name, false) = callee.kind {
+      // Method calls with named or spread arguments look the method up first.
+      let receiver = registerFor(object)
+      emit(Instruction.abc(.getMember, base, receiver, memberConstant(name.name)))
+    } else {
+      compileExpression(callee, into: base)
+    }
+    var shape: [String] = []
+    for argument in arguments {
+      compileExpression(argument.value, into: allocateRegister())
+      shape.append(argument.isSpread ? "s" : argument.label.map { "n:" + $0.name } ?? "p")
+    }
+    let shapeConstant = constant(.string(shape.joined(separator: ",")))
+    if shapeConstant > 255 { error("too many constants in one function") }
+    currentRange = range
+    emit(Instruction.abc(.callGeneral, base, arguments.count, shapeConstant))
+    if base != target { emit(Instruction.abc(.move, target, base, 0)) }
+  }
+
   // MARK: - Functions
 
   func compileFunction(_ function: FunctionDecl, into target: Int) {
@@ -169,19 +193,35 @@ extension FunctionCompiler {
     let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
     child.currentRange = function.range
     var destructured: [(Pattern, Int)] = []
+    var defaults: [(Expr, Int)] = []
     for parameter in function.parameters {
-      guard parameter.defaultValue == nil, !parameter.isRest else {
-        child.unsupported("default and rest parameters", at: parameter.range)
-        continue
-      }
       let register = child.freeRegister
       if case .binding(let parameterName) = parameter.pattern.kind {
         child.declareLocal(parameterName, isMutable: false, register: register)
+        child.proto.parameterNames.append(parameterName)
       } else {
         child.declareLocal("(parameter \(register))", isMutable: false, register: register)
+        child.proto.parameterNames.append("(parameter \(register))")
         destructured.append((parameter.pattern, register))
       }
-      child.proto.parameterCount += 1
+      if parameter.isRest {
+        child.proto.hasRest = true
+      } else {
+        child.proto.parameterCount += 1
+        child.proto.parameterHasDefault.append(parameter.defaultValue != nil)
+        if let defaultValue = parameter.defaultValue {
+          defaults.append((defaultValue, register))
+        } else {
+          child.proto.requiredCount += 1
+        }
+      }
+    }
+    // Defaults are evaluated on each call that omits them, in order, seeing earlier parameters.
+    for (defaultValue, register) in defaults {
+      child.currentRange = defaultValue.range
+      let skip = child.emit(Instruction.aSBx(.jumpIfDefined, register, 0))
+      child.compileExpression(defaultValue, into: register)
+      child.patchJumpHere(skip)
     }
     for (pattern, register) in destructured {
       child.compileDestructure(pattern, from: register, isMutable: false)

@@ -58,13 +58,13 @@ extension FunctionCompiler {
     case .list(let elements):
       emit(Instruction.abc(.newList, target, min(elements.count, 255), 0))
       for element in elements {
-        guard case .value(let value) = element else {
-          unsupported("spread in a list literal", at: expr.range)
-          continue
-        }
         let mark = freeRegister
-        let register = registerFor(value)
-        emit(Instruction.abc(.appendList, target, register, 0))
+        switch element {
+        case .value(let value):
+          emit(Instruction.abc(.appendList, target, registerFor(value), 0))
+        case .spread(let value):
+          emit(Instruction.abc(.appendSpread, target, registerFor(value), 0))
+        }
         freeRegister = mark
       }
     case .map(let entries):
@@ -98,8 +98,37 @@ extension FunctionCompiler {
       let end = emitJump()
       compileExpression(right, into: target)
       patchJumpHere(end)
-    case .binary(.nilCoalesce, _, _):
-      unsupported("`??`", at: expr.range)
+    case .binary(.nilCoalesce, let left, let right):
+      compileExpression(left, into: target)
+      let skip = emit(Instruction.aSBx(.jumpIfNotNil, target, 0))
+      compileExpression(right, into: target)
+      patchJumpHere(skip)
+    case .optionalChain(let inner):
+      // Each `?.` link jumps to `nilExit` when its object is nil; the chain's value is nil.
+      optionalExits.append([])
+      compileExpression(inner, into: target)
+      let exits = optionalExits.removeLast()
+      let end = emitJump()
+      for jump in exits { patchJumpHere(jump) }
+      emit(Instruction.abc(.loadNil, target, 0, 0))
+      patchJumpHere(end)
+    case .member(let object, let name, isOptional: true):
+      let register = registerFor(object)
+      exitIfNil(register)
+      currentRange = expr.range
+      emit(Instruction.abc(.getMember, target, register, memberConstant(name.name)))
+    case .subscriptAccess(let object, let arguments, isOptional: true) where arguments.count == 1:
+      let objectRegister = registerFor(object)
+      exitIfNil(objectRegister)
+      let index = registerFor(arguments[0].value)
+      currentRange = expr.range
+      emit(Instruction.abc(.getIndex, target, objectRegister, index))
+    case .tupleIndex(let object, let position, isOptional: true):
+      let objectRegister = registerFor(object)
+      exitIfNil(objectRegister)
+      let index = allocateRegister()
+      emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
+      emit(Instruction.abc(.getIndex, target, objectRegister, index))
     case .binary(let op, let left, let right):
       compileArithmetic(op, left, right, into: target, range: expr.range)
     case .comparison(let first, let rest):
@@ -128,10 +157,15 @@ extension FunctionCompiler {
       emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
       currentRange = expr.range
       emit(Instruction.abc(.getIndex, target, objectRegister, index))
-    case .range(let lower?, let upper?, let isClosed):
+    case .range(let lower, let upper, let isClosed):
       let base = allocateRegister()
-      compileExpression(lower, into: base)
-      compileExpression(upper, into: allocateRegister())
+      let upperRegister = allocateRegister()
+      if let lower { compileExpression(lower, into: base) } else { emit(Instruction.abc(.loadNil, base, 0, 0)) }
+      if let upper {
+        compileExpression(upper, into: upperRegister)
+      } else {
+        emit(Instruction.abc(.loadNil, upperRegister, 0, 0))
+      }
       currentRange = expr.range
       emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
     case .function(let function):
@@ -224,6 +258,15 @@ extension FunctionCompiler {
     emit(Instruction.abc(opcode, target, leftRegister, rightRegister))
   }
 
+  /// In a `?.` chain: leave the chain with nil when `register` holds nil.
+  func exitIfNil(_ register: Int) {
+    let jump = emit(Instruction.aSBx(.jumpIfNil, register, 0))
+    if optionalExits.isEmpty {
+      optionalExits.append([])
+    }
+    optionalExits[optionalExits.count - 1].append(jump)
+  }
+
   /// Member names are constants addressed by a byte in `getMember`/`invoke`.
   func memberConstant(_ name: String) -> Int {
     let index = constant(.string(name))
@@ -289,8 +332,11 @@ extension FunctionCompiler {
       compileExpression(value, into: register)
       return
     }
-    if op == .nilCoalesce || op == .and || op == .or {
-      unsupported("`\(op.rawValue)=`", at: range)
+    if op == .nilCoalesce {
+      compileExpression(target, into: register)
+      let skip = emit(Instruction.aSBx(.jumpIfNotNil, register, 0))
+      compileExpression(value, into: register)
+      patchJumpHere(skip)
       return
     }
     compileArithmetic(op, target, value, into: register, range: range)

@@ -41,6 +41,8 @@ final class FunctionCompiler {
   var finallyContexts: [FinallyContext] = []
   /// > 0 while compiling a `finally` block, where `return`, `break` and `continue` are errors.
   var finallyDepth = 0
+  /// Jumps out of the `?.` chains being compiled, innermost last.
+  var optionalExits: [[Int]] = []
 
   init(context: ModuleContext, parent: FunctionCompiler?, name: String, line: Int) {
     self.context = context
