@@ -38,6 +38,18 @@ extension VM {
         try vm.convert(arguments.first ?? .null, to: type)
       }
     }
+    defineNative("Set", arity: 0...1, instanceType: "Set") { vm, arguments throws(RuntimeError) in
+      let set = vm.heap.allocate(MapObject(vm: vm, isSet: true))
+      if let iterable = arguments.first {
+        try vm.withRoot(.object(set)) { () throws(RuntimeError) in
+          try vm.forEachElement(of: iterable) { (element) throws(RuntimeError) in
+            try vm.checkHashable(element)
+            set.set(element, .null)
+          }
+        }
+      }
+      return .object(set)
+    }
     defineNative("assert", arity: 1...2) { vm, arguments throws(RuntimeError) in
       if !arguments[0].isTruthy {
         let message = arguments.count > 1 ? vm.describe(arguments[1]) : "assertion failed"
@@ -162,6 +174,8 @@ extension VM {
     switch receiver.object {
     case let list as ListObject: return try listMethod(list, receiver, name, arguments)
     case let text as StringObject: return try stringMethod(text, name, arguments)
+    case let set as MapObject where set.kind == .set:
+      return try setMethod(set, name, arguments)
     case let map as MapObject:
       try argumentCount(arguments, 1...1, name)
       switch name {
@@ -169,14 +183,60 @@ extension VM {
       case "remove": return map.remove(arguments[0]) ?? .null
       default: return .bool(map.get(arguments[0]) != nil)
       }
+    case let range as RangeObject where name == "step":
+      try argumentCount(arguments, 1...1, name)
+      guard arguments[0].tag == .int, arguments[0].asInt > 0 else {
+        throw RuntimeError(typeName: "ValueError", message: "step must be a positive Int")
+      }
+      return .object(
+        heap.allocate(
+          RangeObject(lower: range.lower, upper: range.upper, isClosed: range.isClosed, step: arguments[0].asInt)))
     case let range as RangeObject:
       try argumentCount(arguments, 1...1, name)
-      guard arguments[0].tag == .int else { return .false }
-      let x = arguments[0].asInt
-      return .bool(x >= range.lower && (range.isClosed ? x <= range.upper : x < range.upper))
+      guard number(arguments[0]) != nil else { return .false }
+      return .bool(isInRange(arguments[0], .int(range.lower), .int(range.upper), isClosed: range.isClosed))
     default:
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: receiver)) has no method '\(name)'")
     }
+  }
+
+  func setMethod(_ set: MapObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    try argumentCount(arguments, 1...1, name)
+    let argument = arguments[0]
+    switch name {
+    case "insert":
+      try checkHashable(argument)
+      set.set(argument, .null)
+      return .null
+    case "remove": return .bool(set.remove(argument) != nil)
+    case "contains": return .bool(set.get(argument) != nil)
+    default: break
+    }
+    var other: [Value] = []
+    try forEachElement(of: argument) { (element) throws(RuntimeError) in
+      try checkHashable(element)
+      other.append(element)
+    }
+    let otherSet = MapObject(vm: self, isSet: true)
+    for element in other { otherSet.set(element, .null) }
+    switch name {
+    case "isSubset": return .bool(set.keys.allSatisfy { otherSet.get($0) != nil })
+    case "isSuperset": return .bool(other.allSatisfy { set.get($0) != nil })
+    default: break
+    }
+    let result = heap.allocate(MapObject(vm: self, isSet: true))
+    switch name {
+    case "union":
+      for key in set.keys + other { result.set(key, .null) }
+    case "intersection":
+      for key in set.keys where otherSet.get(key) != nil { result.set(key, .null) }
+    case "subtracting":
+      for key in set.keys where otherSet.get(key) == nil { result.set(key, .null) }
+    default:
+      for key in set.keys where otherSet.get(key) == nil { result.set(key, .null) }
+      for key in other where set.get(key) == nil { result.set(key, .null) }
+    }
+    return .object(result)
   }
 
   func listMethod(_ list: ListObject, _ receiver: Value, _ name: String, _ arguments: [Value]) throws(RuntimeError)
@@ -197,7 +257,7 @@ extension VM {
       return list.remove(at: try position(arguments[0], count: list.count, in: "list"))
     case "pop":
       try argumentCount(arguments, 0...0, name)
-      guard list.count > 0 else { throw RuntimeError(typeName: "IndexError", message: "pop from an empty list") }
+      guard list.count > 0 else { throw RuntimeError(typeName: "IndexError", message: "pop from empty list") }
       return list.remove(at: list.count - 1)
     case "contains":
       try argumentCount(arguments, 1...1, name)
@@ -378,13 +438,15 @@ extension VM {
       element = position < tuple.elements.count ? tuple.elements[position] : nil
     case let text as StringObject:
       element = position < text.scalars.count ? string(String(text.scalars[position])) : nil
+    case let set as MapObject where set.kind == .set:
+      element = position < set.keys.count ? set.keys[position] : nil
     case let map as MapObject:
       if position < map.keys.count {
         element = .object(heap.allocate(TupleObject([map.keys[position], map.values[position]])))
       }
     case let range as RangeObject:
       let count = rangeCount(range)
-      element = Int64(position) < count ? .int(range.lower + Int64(position)) : nil
+      element = Int64(position) < count ? .int(range.lower + Int64(position) * range.step) : nil
     default:
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: iterable)) is not iterable")
     }

@@ -112,10 +112,10 @@ extension VM {
     case .multiply: return .float(a * b)
     case .divide: return .float(a / b)
     case .floorDivide:
-      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "float division by zero") }
+      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "division by zero") }
       return .float((a / b).rounded(.down))
     case .remainder:
-      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "float modulo by zero") }
+      if b == 0 { throw RuntimeError(typeName: "ArithmeticError", message: "modulo by zero") }
       let remainder = fmod(a, b)
       return .float(remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder)
     case .power: return .float(pow(a, b))
@@ -158,11 +158,13 @@ extension VM {
       case .big(let value)?: return integerValue(-value)
       case .float(let value)?: return .float(-value)
       case nil:
-        throw RuntimeError(typeName: "TypeError", message: "bad operand type for unary -: \(typeName(of: operand))")
+        throw RuntimeError(
+          typeName: "TypeError", message: "unsupported operand type for -: \(typeName(of: operand))")
       }
     default:
       guard let number = number(operand), let integer = bigInt(number) else {
-        throw RuntimeError(typeName: "TypeError", message: "bad operand type for ~: \(typeName(of: operand))")
+        throw RuntimeError(
+          typeName: "TypeError", message: "unsupported operand type for ~: \(typeName(of: operand))")
       }
       return integerValue(~integer)
     }
@@ -184,6 +186,9 @@ extension VM {
       return elementsEqual((left.object as! TupleObject).elements, (right.object as! TupleObject).elements)
     case (.list, .list):
       return elementsEqual((left.object as! ListObject).values, (right.object as! ListObject).values)
+    case (.set, .set):
+      let (a, b) = (left.object as! MapObject, right.object as! MapObject)
+      return a.count == b.count && a.keys.allSatisfy { b.get($0) != nil }
     case (.map, .map):
       let (a, b) = (left.object as! MapObject, right.object as! MapObject)
       guard a.count == b.count else { return false }
@@ -193,7 +198,7 @@ extension VM {
       return true
     case (.range, .range):
       let (a, b) = (left.object as! RangeObject, right.object as! RangeObject)
-      return a.lower == b.lower && a.upper == b.upper && a.isClosed == b.isClosed
+      return a.lower == b.lower && a.upper == b.upper && a.isClosed == b.isClosed && a.step == b.step
     default:
       return false
     }
@@ -249,7 +254,8 @@ extension VM {
     }
     throw RuntimeError(
       typeName: "TypeError",
-      message: "cannot compare \(typeName(of: left)) with \(typeName(of: right)) using \(orEqual ? "<=" : "<")")
+      message: "unsupported operand types for \(orEqual ? "<=" : "<"): \(typeName(of: left)) and \(typeName(of: right))"
+    )
   }
 
   @inline(never)
@@ -312,7 +318,7 @@ extension VM {
   func checkHashable(_ value: Value) throws(RuntimeError) {
     guard value.tag == .object else { return }
     switch value.objectKind {
-    case .list, .map:
+    case .list, .map, .set:
       throw RuntimeError(typeName: "TypeError", message: "unhashable type: \(typeName(of: value))")
     case .tuple:
       for element in (value.object as! TupleObject).elements { try checkHashable(element) }

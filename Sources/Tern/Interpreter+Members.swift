@@ -81,8 +81,10 @@ extension VM {
         try checkHashable(index)
         map.set(index, value)
         return
-      case is StringObject, is TupleObject:
-        throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: object)) is immutable")
+      case is StringObject:
+        throw RuntimeError(typeName: "TypeError", message: "strings are immutable")
+      case is TupleObject:
+        throw RuntimeError(typeName: "TypeError", message: "tuples are immutable")
       default:
         break
       }
@@ -149,10 +151,13 @@ extension VM {
     case (let list as ListObject, "last"): return list.count > 0 ? list.elements[list.count - 1] : .null
     case (let string as StringObject, "count"): return .int(Int64(string.scalars.count))
     case (let string as StringObject, "isEmpty"): return .bool(string.value.isEmpty)
+    case (let set as MapObject, "count") where set.kind == .set: return .int(Int64(set.count))
+    case (let set as MapObject, "isEmpty") where set.kind == .set: return .bool(set.count == 0)
     case (let map as MapObject, "count"): return .int(Int64(map.count))
     case (let map as MapObject, "isEmpty"): return .bool(map.count == 0)
-    case (let map as MapObject, "keys"): return .object(heap.allocate(ListObject(map.keys)))
-    case (let map as MapObject, "values"): return .object(heap.allocate(ListObject(map.values)))
+    case (let map as MapObject, "keys") where map.kind == .map: return .object(heap.allocate(ListObject(map.keys)))
+    case (let map as MapObject, "values") where map.kind == .map:
+      return .object(heap.allocate(ListObject(map.values)))
     case (let tuple as TupleObject, "count"): return .int(Int64(tuple.elements.count))
     case (let range as RangeObject, "count"): return .int(rangeCount(range))
     case (let error as ErrorObject, "message"): return string(error.message)
@@ -163,9 +168,10 @@ extension VM {
   }
 
   func rangeCount(_ range: RangeObject) -> Int64 {
-    let (count, overflow) = range.upper.subtractingReportingOverflow(range.lower)
+    let (span, overflow) = range.upper.subtractingReportingOverflow(range.lower)
     if overflow { return .max }
-    return max(0, range.isClosed ? count &+ 1 : count)
+    let length = max(0, range.isClosed ? span &+ 1 : span)
+    return length == 0 ? 0 : (length - 1) / range.step + 1
   }
 
   static let methodNames: [ObjectKind: Set<String>] = [
@@ -177,7 +183,11 @@ extension VM {
       "upper", "lower", "contains", "startsWith", "endsWith", "split", "trim", "replace", "find", "chars", "bytes",
     ],
     .map: ["get", "remove", "contains"],
-    .range: ["contains"],
+    .set: [
+      "insert", "remove", "contains", "union", "intersection", "subtracting", "symmetricDifference", "isSubset",
+      "isSuperset",
+    ],
+    .range: ["contains", "step"],
   ]
 
   func hasMethod(_ object: Value, _ name: String) -> Bool {
@@ -216,18 +226,14 @@ extension VM {
     return kind == 2 ? actual >= count : actual == count
   }
 
-  /// Checks a destructured value's shape (see `Opcode.matchShape`); kind 3 means no `match`
-  /// arm matched.
+  /// The MatchError of a failed destructuring, or of a `match` with no matching arm.
   @inline(never)
-  func matchShape(_ value: Value, count: Int, kind: Int) throws(RuntimeError) {
-    if kind == 3 {
-      throw RuntimeError(typeName: "MatchError", message: "no match arm matches \(describeQuoted(value))")
-    }
-    guard !hasShape(value, count: count, kind: kind) else { return }
-    let expected = kind == 0 ? "a tuple of \(count)" : kind == 1 ? "a list of \(count)" : "a list of at least \(count)"
-    throw RuntimeError(
-      typeName: "MatchError",
-      message: "\(describeQuoted(value)) does not match \(expected) element\(count == 1 ? "" : "s")")
+  func matchFailure(_ value: Value, pattern: Value) -> RuntimeError {
+    let text = stringValue(pattern) ?? ""
+    let message =
+      text.isEmpty
+      ? "no match arm matches \(describeQuoted(value))" : "\(describeQuoted(value)) does not match pattern \(text)"
+    return RuntimeError(typeName: "MatchError", message: message)
   }
 
   /// `value is type`, where `type` is a value naming a type (a built-in type function).

@@ -396,9 +396,9 @@ extension VM {
             if isInRange(registers[a], registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0) {
               pc &+= 1
             }
-          case .matchShape:
+          case .matchFailed:
             fiber.frames[frameIndex].pc = pc
-            try matchShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word))
+            throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
           case .interpolate:
             fiber.frames[frameIndex].pc = pc
             registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))

@@ -3,7 +3,7 @@ import TernBytecode
 
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
-  case string, list, map, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error
+  case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -91,17 +91,18 @@ final class ListObject: HeapObject {
   }
 }
 
-/// An insertion-ordered map. Keys are hashed by value for numbers, strings, symbols and
-/// tuples, and by identity for other objects (see `MapKey`).
+/// An insertion-ordered map, or (with `isSet`) a set whose elements are the keys. Keys are
+/// hashed by value for numbers, strings, symbols and tuples, and by identity for other
+/// objects (see `MapKey`).
 final class MapObject: HeapObject {
   var keys: [Value] = []
   var values: [Value] = []
   var index: [MapKey: Int] = [:]
   unowned(unsafe) let vm: VM
 
-  init(vm: VM) {
+  init(vm: VM, isSet: Bool = false) {
     self.vm = vm
-    super.init(kind: .map)
+    super.init(kind: isSet ? .set : .map)
   }
 
   var count: Int { index.count }
@@ -155,16 +156,18 @@ final class TupleObject: HeapObject {
   }
 }
 
-/// A range value `a..<b` / `a...b` (integers).
+/// A range value `a..<b` / `a...b` (integers), with a step from `.step(n)`.
 final class RangeObject: HeapObject {
   let lower: Int64
   let upper: Int64
   let isClosed: Bool
+  let step: Int64
 
-  init(lower: Int64, upper: Int64, isClosed: Bool) {
+  init(lower: Int64, upper: Int64, isClosed: Bool, step: Int64 = 1) {
     self.lower = lower
     self.upper = upper
     self.isClosed = isClosed
+    self.step = step
     super.init(kind: .range)
   }
 }

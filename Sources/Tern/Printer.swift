@@ -16,6 +16,7 @@ extension VM {
       case .string: return "String"
       case .list: return "List"
       case .map: return "Map"
+      case .set: return "Set"
       case .tuple: return "Tuple"
       case .range: return "Range"
       case .bigInteger: return "Int"
@@ -56,6 +57,13 @@ extension VM {
           describe(list.elements[index], quoted: true, into: &out, depth: depth + 1)
         }
         out += "]"
+      case let set as MapObject where set.kind == .set:
+        out += "Set(["
+        for (index, key) in set.keys.enumerated() {
+          if index > 0 { out += ", " }
+          describe(key, quoted: true, into: &out, depth: depth + 1)
+        }
+        out += "])"
       case let map as MapObject:
         if map.count == 0 {
           out += "[:]"
@@ -78,6 +86,7 @@ extension VM {
         out += tuple.elements.count == 1 ? ",)" : ")"
       case let range as RangeObject:
         out += "\(range.lower)\(range.isClosed ? "..." : "..<")\(range.upper)"
+        if range.step != 1 { out += ".step(\(range.step))" }
       case let big as BigIntegerObject:
         out += String(big.value)
       case let closure as ClosureObject:

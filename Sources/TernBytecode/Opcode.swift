@@ -21,7 +21,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case newList, appendList, newMap, insertMap, newTuple
   case getIndex, setIndex, getMember, setMember, invoke
   case forPrepare, forLoop, iterate
-  case makeRange, matchShape, isInstance, skipIfShape, skipIfMatches, skipIfInRange
+  case makeRange, matchFailed, isInstance, skipIfShape, skipIfMatches, skipIfInRange
   case interpolate
   case throwValue
   case nop
@@ -41,7 +41,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   /// The operand format of this opcode.
   public var format: Format {
     switch self {
-    case .loadConstant, .getGlobal, .setGlobal, .closure: return .aBx
+    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed: return .aBx
     case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
     case .jump: return .sJ
     default: return .abc
@@ -130,8 +130,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .skipIfInRange:
       return
         "if R[A] lies in R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1), nil ends open, skip the next instruction"
-    case .matchShape:
-      return "error unless R[A] is a tuple (C = 0) or list (C = 1) of B elements, or a list of at least B (C = 2)"
+    case .matchFailed: return "MatchError: R[A] does not match the pattern written K[Bx] (none matched when empty)"
     case .throwValue: return "throw R[A]"
     case .nop: return "do nothing"
     }

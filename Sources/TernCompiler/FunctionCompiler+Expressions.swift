@@ -321,6 +321,55 @@ extension FunctionCompiler {
       }
       currentRange = range
       emit(Instruction.abc(.setMember, objectRegister, memberConstant(name.name), register))
+    case .tuple(let elements) where op == nil:
+      // `(a, b) = (b, a)`: the whole right side is evaluated before any target is assigned.
+      let source = allocateRegister()
+      compileExpression(value, into: source)
+      requireShape(source, count: elements.count, kind: 0, patternRange: target.range)
+      for (index, element) in elements.enumerated() {
+        let mark = freeRegister
+        let part = elementRegister(source, index: index)
+        store(part, into: element, range: range)
+        freeRegister = mark
+      }
+    case .tupleIndex(let object, let position, false):
+      let objectRegister = registerFor(object)
+      let index = allocateRegister()
+      emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
+      let register = allocateRegister()
+      compileExpression(value, into: register)
+      currentRange = range
+      emit(Instruction.abc(.setIndex, objectRegister, index, register))
+    default:
+      unsupported("this assignment target", at: target.range)
+    }
+  }
+
+  /// Assigns the value in `register` to a target of a tuple assignment.
+  func store(_ register: Int, into target: Expr, range: SourceRange) {
+    switch target.kind {
+    case .name(let name):
+      switch resolve(name) {
+      case .local(let local, let isMutable):
+        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+        emit(Instruction.abc(.move, local, register, 0))
+      case .upvalue(let index, let isMutable):
+        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+        emit(Instruction.abc(.setUpvalue, register, index, 0))
+      case .global(let slot):
+        emit(Instruction.aBx(.setGlobal, register, slot))
+      case nil:
+        error("undefined name `\(name)`", at: target.range)
+      }
+    case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
+      let objectRegister = registerFor(object)
+      let index = registerFor(arguments[0].value)
+      currentRange = range
+      emit(Instruction.abc(.setIndex, objectRegister, index, register))
+    case .member(let object, let name, false):
+      let objectRegister = registerFor(object)
+      currentRange = range
+      emit(Instruction.abc(.setMember, objectRegister, memberConstant(name.name), register))
     default:
       unsupported("this assignment target", at: target.range)
     }

@@ -125,7 +125,9 @@ extension FunctionCompiler {
   }
 
   /// `match subject { arms }`: arms tried in order; no match is a MatchError.
-  func compileMatch(subject: Expr, arms: [MatchArm], into target: Int, range: SourceRange) {
+  func compileMatch(
+    subject: Expr, arms: [MatchArm], into target: Int, range: SourceRange, inTailPosition: Bool = false
+  ) {
     let subjectRegister = allocateRegister()
     compileExpression(subject, into: subjectRegister)
     var ends: [Int] = []
@@ -137,7 +139,14 @@ extension FunctionCompiler {
         failures += compileCondition(guardExpr, jumpWhen: false)
       }
       currentRange = arm.body.range
-      if arm.body.isAssignment {
+      if inTailPosition {
+        if arm.body.isAssignment {
+          compileEffect(arm.body)
+          emit(Instruction.abc(.returnValue, 0, 0, 0))
+        } else {
+          compileReturn(arm.body)
+        }
+      } else if arm.body.isAssignment {
         compileEffect(arm.body)
         emit(Instruction.abc(.loadNil, target, 0, 0))
       } else {
@@ -149,7 +158,7 @@ extension FunctionCompiler {
       for jump in failures { patchJumpHere(jump) }
     }
     currentRange = range
-    emit(Instruction.abc(.matchShape, subjectRegister, 0, 3))
+    emit(Instruction.aBx(.matchFailed, subjectRegister, constant(.string(""))))
     for jump in ends { patchJumpHere(jump) }
   }
 }

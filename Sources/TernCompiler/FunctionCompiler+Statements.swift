@@ -39,6 +39,27 @@ extension FunctionCompiler {
       emit(Instruction.abc(.returnValue, 0, 0, 0))
       return
     }
+    // A call in tail position stays one through `if`, `match` and blocks.
+    if !isModuleLevel {
+      switch value.kind {
+      case .ifExpr(let condition, let thenBlock, let elseBranch):
+        let skipThen = compileCondition(condition, jumpWhen: false)
+        compileTailBlock(thenBlock)
+        for jump in skipThen { patchJumpHere(jump) }
+        compileReturn(elseBranch)
+        return
+      case .block(let block):
+        compileTailBlock(block)
+        return
+      case .match(let subject, let arms):
+        let mark = freeRegister
+        compileMatch(subject: subject, arms: arms, into: allocateRegister(), range: value.range, inTailPosition: true)
+        freeRegister = mark
+        return
+      default:
+        break
+      }
+    }
     currentRange = value.range
     if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !arguments.contains(where: \.isSpecial),
       !callee.isMemberAccess
@@ -53,6 +74,17 @@ extension FunctionCompiler {
     let register = registerFor(value)
     emit(Instruction.abc(.returnValue, register, 1, 0))
     freeRegister = mark
+  }
+
+  /// A block whose value is returned: its last expression is in tail position.
+  func compileTailBlock(_ block: Block) {
+    beginScope()
+    compileBody(block.statements, implicitReturn: true)
+    if let last = block.statements.last, case .expression(let expr) = last.kind, !expr.isAssignment {
+    } else {
+      emit(Instruction.abc(.returnValue, 0, 0, 0))
+    }
+    endScope()
   }
 
   func compileStatement(_ statement: Stmt) {
@@ -129,12 +161,12 @@ extension FunctionCompiler {
     case .wildcard:
       break
     case .tuple(let elements):
-      emit(Instruction.abc(.matchShape, source, elements.count, 0))
+      requireShape(source, count: elements.count, kind: 0, patternRange: pattern.range)
       for (index, element) in elements.enumerated() {
         compileDestructure(element, from: elementRegister(source, index: index), isMutable: isMutable)
       }
     case .list(let elements, let restIndex, let restName):
-      emit(Instruction.abc(.matchShape, source, elements.count, restIndex == nil ? 1 : 2))
+      requireShape(source, count: elements.count, kind: restIndex == nil ? 1 : 2, patternRange: pattern.range)
       let before = restIndex ?? elements.count
       for (index, element) in elements.enumerated() {
         // Elements after a rest are counted from the end.
@@ -156,6 +188,16 @@ extension FunctionCompiler {
     default:
       unsupported("this pattern in a binding", at: pattern.range)
     }
+  }
+
+  /// A MatchError naming the pattern unless the value in `source` has the pattern's shape.
+  func requireShape(_ source: Int, count: Int, kind: Int, patternRange: SourceRange) {
+    emit(Instruction.abc(.skipIfShape, source, count, kind))
+    let fail = emitJump()
+    let done = emitJump()
+    patchJumpHere(fail)
+    emit(Instruction.aBx(.matchFailed, source, constant(.string(context.source.text(of: patternRange)))))
+    patchJumpHere(done)
   }
 
   /// Binds `name` to the value in `source`: a new local, or a global at module level.
