@@ -153,8 +153,10 @@ extension VM {
   }
 
   @inline(never)
-  func undefinedGlobal(_ slot: Int) -> RuntimeError {
-    RuntimeError(typeName: "NameError", message: "`\(globalNames[slot])` is used before it is defined")
+  func undefinedGlobal(_ slot: Int, in closure: Unmanaged<ClosureObject>) -> RuntimeError {
+    let names = closure.takeUnretainedValue().module.names
+    let name = slot < names.count ? names[slot] : "?"
+    return RuntimeError(typeName: "NameError", message: "`\(name)` is used before it is defined")
   }
 
   // MARK: - Closures and upvalues

@@ -128,6 +128,7 @@ extension VM {
   /// bound method.
   @inline(never)
   func getMember(_ object: Value, name constant: Value) throws(RuntimeError) -> Value {
+    if object.tag == .object && object.objectKind == .module { return try moduleMember(object, name: constant) }
     let name = memberName(constant)
     if let value = try property(object, name) { return value }
     if hasMethod(object, name) {
@@ -206,6 +207,9 @@ extension VM {
   }
 
   func callMethod(_ receiver: Value, name: String, arguments: [Value]) throws(RuntimeError) -> Value {
+    if receiver.tag == .object && receiver.objectKind == .module {
+      return try callValue(moduleMember(receiver, name: string(name)), arguments: arguments)
+    }
     if arguments.isEmpty, let value = try property(receiver, name) { return value }
     guard hasMethod(receiver, name) else {
       if let value = try property(receiver, name) {

@@ -16,6 +16,7 @@ extension VM {
     var registers = fiber.stack + base
     var code = closure._withUnsafeGuaranteedRef { $0.code }
     var constants = closure._withUnsafeGuaranteedRef { $0.constants }
+    var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
 
     while true {
       do throws(RuntimeError) {
@@ -39,7 +40,7 @@ extension VM {
           case .getGlobal:
             let value = globals[Instruction.bx(word)]
             if value.tag == .undefined {
-              throw undefinedGlobal(Instruction.bx(word))
+              throw undefinedGlobal(Instruction.bx(word), in: closure)
             }
             registers[a] = value
           case .setGlobal:
@@ -210,6 +211,7 @@ extension VM {
               pc = 0
               code = target._withUnsafeGuaranteedRef { $0.code }
               constants = target._withUnsafeGuaranteedRef { $0.constants }
+              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
             } else {
               let result = try callValue(
                 callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -247,6 +249,7 @@ extension VM {
               pc = 0
               code = target._withUnsafeGuaranteedRef { $0.code }
               constants = target._withUnsafeGuaranteedRef { $0.constants }
+              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
             } else {
               let result = try callValue(
                 callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -267,6 +270,7 @@ extension VM {
               registers = fiber.stack + base
               code = closure._withUnsafeGuaranteedRef { $0.code }
               constants = closure._withUnsafeGuaranteedRef { $0.constants }
+              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
               fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
             }
           case .returnValue:
@@ -285,6 +289,7 @@ extension VM {
             registers = fiber.stack + base
             code = closure._withUnsafeGuaranteedRef { $0.code }
             constants = closure._withUnsafeGuaranteedRef { $0.constants }
+            globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
             fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
           case .jumpIfDefined:
             if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
@@ -405,6 +410,14 @@ extension VM {
           case .throwValue:
             fiber.frames[frameIndex].pc = pc
             throw thrownValue(registers[a])
+          case .importModule:
+            fiber.frames[frameIndex].pc = pc
+            let module = try importModule(constants[Instruction.bx(word)], from: closure)
+            registers = fiber.stack + base
+            registers[a] = module
+          case .importMember:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
           case .nop:
             break
           }
@@ -424,6 +437,7 @@ extension VM {
         registers = fiber.stack + base
         code = closure._withUnsafeGuaranteedRef { $0.code }
         constants = closure._withUnsafeGuaranteedRef { $0.constants }
+        globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
         fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
         registers[handler.register] = caughtValue(&error)
         pc = handler.target

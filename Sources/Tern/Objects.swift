@@ -3,7 +3,7 @@ import TernBytecode
 
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
-  case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error
+  case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error, module
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -192,8 +192,11 @@ final class FunctionObject: HeapObject {
   let hasRest: Bool
   let parameterNames: [String]
   let parameterHasDefault: [Bool]
+  /// The module whose globals this function's code reads and writes.
+  let module: ModuleObject
 
-  init(proto: Prototype, constants: [Value], prototypes: [FunctionObject]) {
+  init(proto: Prototype, constants: [Value], prototypes: [FunctionObject], module: ModuleObject) {
+    self.module = module
     code = .allocate(capacity: max(1, proto.code.count))
     code.initialize(from: proto.code, count: proto.code.count)
     codeCount = proto.code.count
@@ -226,6 +229,7 @@ final class FunctionObject: HeapObject {
   override func traceChildren(_ collector: inout GarbageCollector) {
     for index in 0..<constantCount { collector.mark(constants[index]) }
     for child in prototypes { collector.mark(.object(child)) }
+    collector.mark(.object(module))
   }
 }
 
@@ -258,9 +262,11 @@ final class ClosureObject: HeapObject {
   /// The argument count a call can take without adjusting (defaults, rest); -1 for never.
   let fastArity: Int
   let registerCount: Int
+  unowned(unsafe) let module: ModuleObject
 
   init(function: FunctionObject, upvalues: [UpvalueObject]) {
     self.function = function
+    module = function.module
     self.upvalues = upvalues
     code = function.code
     constants = function.constants
@@ -332,5 +338,58 @@ final class ErrorObject: HeapObject {
     self.message = message
     self.stackTrace = stackTrace
     super.init(kind: .error)
+  }
+}
+
+/// A module: one file (or a built-in library) and its namespace of global slots.
+///
+/// Slots live in an unsafe buffer the dispatch loop indexes directly (the compiler resolved
+/// every global name to a slot). Names starting with `_` are private to the module.
+final class ModuleObject: HeapObject {
+  /// As it was imported (`./util.tern`, `math`), or `<main>`.
+  let name: String
+  /// The file it came from, for resolving its own relative imports.
+  var path: String?
+  private(set) var slots: UnsafeMutablePointer<Value>
+  private var capacity: Int
+  private(set) var names: [String] = []
+  private var slotIndex: [String: Int] = [:]
+  /// True while its top-level code runs (an import reaching it again is a cycle).
+  var isLoading = false
+
+  init(name: String, path: String?) {
+    self.name = name
+    self.path = path
+    capacity = 64
+    slots = .allocate(capacity: capacity)
+    super.init(kind: .module)
+  }
+
+  deinit { slots.deallocate() }
+
+  /// Adds slots for new names, with their values (or undefined until assigned).
+  func define(names newNames: [String], values: [Value]?) {
+    if names.count + newNames.count > capacity {
+      var newCapacity = capacity
+      while newCapacity < names.count + newNames.count { newCapacity *= 2 }
+      let newSlots = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+      newSlots.update(from: slots, count: names.count)
+      slots.deallocate()
+      slots = newSlots
+      capacity = newCapacity
+    }
+    for (offset, name) in newNames.enumerated() {
+      slots[names.count] = values?[offset] ?? .undefined
+      slotIndex[name] = names.count
+      names.append(name)
+    }
+  }
+
+  func slot(named name: String) -> Int? { slotIndex[name] }
+
+  override var byteSize: Int { 96 + capacity * 16 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for index in 0..<names.count { collector.mark(slots[index]) }
   }
 }

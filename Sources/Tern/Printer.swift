@@ -22,6 +22,7 @@ extension VM {
       case .bigInteger: return "Int"
       case .function, .closure, .native, .boundMethod: return "Function"
       case .upvalue: return "Upvalue"
+      case .module: return "Module"
       case .error: return (value.object as! ErrorObject).typeName
       }
     }
@@ -91,6 +92,8 @@ extension VM {
         out += String(big.value)
       case let closure as ClosureObject:
         out += "<fn \(closure.function.name)>"
+      case let module as ModuleObject:
+        out += "<module \(module.name)>"
       case let error as ErrorObject:
         out += error.message.isEmpty ? error.typeName : "\(error.typeName): \(error.message)"
       case let native as NativeFunctionObject:

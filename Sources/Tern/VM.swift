@@ -1,3 +1,4 @@
+import Foundation
 import TernBytecode
 import TernCompiler
 import TernSyntax
@@ -23,9 +24,21 @@ public final class VM {
   let options: Options
   let heap = Heap()
   let fiber: Fiber
-  /// Global slots, by index; names in `globalNames`.
-  var globals: [Value] = []
-  var globalNames: [String] = []
+  /// The built-in globals every module starts with.
+  var builtinNames: [String] = []
+  var builtinValues: [Value] = []
+  /// The namespace of code run with `run`/`evaluate` (shared by successive runs, as Lua's
+  /// globals are); imported files get modules of their own.
+  var mainModule: ModuleObject!
+  /// Imported modules by resolved path (files) or name (built-in modules).
+  var modules: [String: ModuleObject] = [:]
+  /// Modules being imported, outermost first, for reporting cycles.
+  var importStack: [ModuleObject] = []
+  /// Reads a module's source for `import "./x.tern"`; nil when it does not exist. The default
+  /// reads files; a host can replace it to sandbox or virtualise imports.
+  public var moduleLoader: @Sendable (String) -> String? = { path in
+    FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+  }
   /// Modules' main functions stay alive as roots (their constants are shared by closures).
   var loadedFunctions: [FunctionObject] = []
   /// Interned symbol names; a symbol value holds its index.
@@ -44,6 +57,14 @@ public final class VM {
     heap.stressMode = options.gcStress
     heap.markRoots = { [unowned self] collector in self.markRoots(&collector) }
     installBuiltins()
+    mainModule = makeModule(name: "<main>", path: nil)
+  }
+
+  /// A new module namespace holding the built-ins.
+  func makeModule(name: String, path: String?) -> ModuleObject {
+    let module = heap.allocate(ModuleObject(name: name, path: path))
+    module.define(names: builtinNames, values: builtinValues)
+    return module
   }
 
   /// Heap statistics, for tests and tools.
@@ -72,12 +93,14 @@ public final class VM {
     try compile(SourceFile(name: name, text: text), returnsLastExpression: returnsLastExpression)
   }
 
-  func compile(_ source: SourceFile, returnsLastExpression: Bool = false) throws(ScriptError) -> CompiledModule {
+  func compile(_ source: SourceFile, returnsLastExpression: Bool = false, module: ModuleObject? = nil)
+    throws(ScriptError) -> CompiledModule
+  {
     let (program, diagnostics) = Parser.parse(source)
     if !diagnostics.isEmpty {
       throw syntaxError(diagnostics, source: source)
     }
-    var names = globalNames
+    var names = (module ?? mainModule).names
     let (module, compileDiagnostics) = Compiler.compile(
       program, source: source, globals: &names, returnsLastExpression: returnsLastExpression)
     guard let module else { throw syntaxError(compileDiagnostics, source: source) }
@@ -92,8 +115,10 @@ public final class VM {
       location: (source.name, location.line, location.column), diagnostics: diagnostics)
   }
 
-  /// Compiles and runs a script.
+  /// Compiles and runs a script. `name` is its file path: errors show it, and the script's
+  /// relative imports (`import "./util.tern"`) are resolved against it.
   public func run(_ text: String, name: String = "<script>") throws(ScriptError) {
+    if !name.hasPrefix("<") { mainModule.path = name }
     try run(compile(text, name: name))
   }
 
@@ -110,34 +135,36 @@ public final class VM {
   }
 
   func execute(_ module: CompiledModule) throws(ScriptError) -> Value {
-    let function = load(module)
-    let closure = heap.allocate(ClosureObject(function: function, upvalues: []))
     do {
-      return try call(closure: closure, arguments: [])
+      return try execute(module, in: mainModule)
     } catch {
       throw scriptError(error)
     }
   }
 
+  /// Runs a compiled module's top-level code in the namespace `module`.
+  func execute(_ compiled: CompiledModule, in module: ModuleObject) throws(RuntimeError) -> Value {
+    let function = load(compiled, into: module)
+    let closure = heap.allocate(ClosureObject(function: function, upvalues: []))
+    return try call(closure: closure, arguments: [])
+  }
+
   /// Turns compiled prototypes into VM function objects, defining new global slots.
-  func load(_ module: CompiledModule) -> FunctionObject {
-    for name in module.globals.dropFirst(globalNames.count) {
-      globalNames.append(name)
-      globals.append(.undefined)
-    }
-    let function = load(module.main)
+  func load(_ compiled: CompiledModule, into module: ModuleObject) -> FunctionObject {
+    module.define(names: Array(compiled.globals.dropFirst(module.names.count)), values: nil)
+    let function = load(compiled.main, module: module)
     loadedFunctions.append(function)
     return function
   }
 
   /// Everything created here stays in `temporaryRoots` until the function that owns it
   /// exists, so a collection in between cannot free it.
-  func load(_ proto: Prototype) -> FunctionObject {
+  func load(_ proto: Prototype, module: ModuleObject) -> FunctionObject {
     let rootMark = temporaryRoots.count
     defer { temporaryRoots.removeSubrange(rootMark...) }
     var children: [FunctionObject] = []
     for child in proto.prototypes {
-      let function = load(child)
+      let function = load(child, module: module)
       temporaryRoots.append(.object(function))
       children.append(function)
     }
@@ -152,7 +179,7 @@ public final class VM {
       }
       temporaryRoots.append(constants[constants.count - 1])
     }
-    return heap.allocate(FunctionObject(proto: proto, constants: constants, prototypes: children))
+    return heap.allocate(FunctionObject(proto: proto, constants: constants, prototypes: children, module: module))
   }
 
   func symbol(_ name: String) -> Value {
@@ -164,20 +191,22 @@ public final class VM {
 
   func markRoots(_ collector: inout GarbageCollector) {
     fiber.markRoots(&collector)
-    for value in globals { collector.mark(value) }
+    for value in builtinValues { collector.mark(value) }
+    if let mainModule { collector.mark(.object(mainModule)) }
+    for module in modules.values { collector.mark(.object(module)) }
     for function in loadedFunctions { collector.mark(.object(function)) }
     for value in temporaryRoots { collector.mark(value) }
   }
 
   // MARK: - Globals and natives
 
-  /// Defines (or redefines) a global.
+  /// Defines a built-in global (before any module exists).
   func defineGlobal(_ name: String, _ value: Value) {
-    if let slot = globalNames.firstIndex(of: name) {
-      globals[slot] = value
+    if let slot = builtinNames.firstIndex(of: name) {
+      builtinValues[slot] = value
     } else {
-      globalNames.append(name)
-      globals.append(value)
+      builtinNames.append(name)
+      builtinValues.append(value)
     }
   }
 

@@ -24,6 +24,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case makeRange, matchFailed, isInstance, skipIfShape, skipIfMatches, skipIfInRange
   case interpolate
   case throwValue
+  case importModule, importMember
   case nop
 
   /// How the operands are packed.
@@ -41,7 +42,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   /// The operand format of this opcode.
   public var format: Format {
     switch self {
-    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed: return .aBx
+    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule: return .aBx
     case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
     case .jump: return .sJ
     default: return .abc
@@ -132,6 +133,8 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
         "if R[A] lies in R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1), nil ends open, skip the next instruction"
     case .matchFailed: return "MatchError: R[A] does not match the pattern written K[Bx] (none matched when empty)"
     case .throwValue: return "throw R[A]"
+    case .importModule: return "R[A] := the module K[Bx] (a name or a path), run on first import"
+    case .importMember: return "R[A] := member K[C] of module R[B] (ImportError if missing or private)"
     case .nop: return "do nothing"
     }
   }

@@ -74,3 +74,27 @@ final class ModuleContext {
     diagnostics.append(Diagnostic(.error, message, at: range, hint: hint))
   }
 }
+
+extension ModuleRef {
+  /// How the module is named to the VM: `math`, `a.b`, or the path as written.
+  var specifier: String {
+    switch self {
+    case .named(let components): return components.map(\.name).joined(separator: ".")
+    case .path(let path, _): return path
+    }
+  }
+
+  /// The name `import` binds without `as`: the last component, or the file's stem.
+  var defaultName: String? {
+    switch self {
+    case .named(let components): return components.last?.name
+    case .path(let path, _):
+      let file = path.split(separator: "/").last.map(String.init) ?? path
+      let stem = file.hasSuffix(".tern") ? String(file.dropLast(5)) : file
+      let isIdentifier =
+        !stem.isEmpty && stem.first.map { $0.isLetter || $0 == "_" } == true
+        && stem.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+      return isIdentifier ? stem : nil
+    }
+  }
+}

@@ -117,7 +117,24 @@ extension FunctionCompiler {
       emit(Instruction.abc(.throwValue, register, 0, 0))
     case .invalid:
       break
-    case .classDecl, .recordDecl, .enumDecl, .effectDecl, .importModule, .importNames, .moduleAttribute:
+    case .importModule(let module, let alias):
+      guard let name = alias?.name ?? module.defaultName else {
+        error("name the imported module: `import \"\(module.specifier)\" as name`")
+        return
+      }
+      let register = allocateRegister()
+      emit(Instruction.aBx(.importModule, register, constant(.string(module.specifier))))
+      emit(Instruction.aBx(.setGlobal, register, context.slot(for: name)))
+    case .importNames(let module, let names):
+      let moduleRegister = allocateRegister()
+      emit(Instruction.aBx(.importModule, moduleRegister, constant(.string(module.specifier))))
+      let member = allocateRegister()
+      for imported in names {
+        currentRange = imported.name.range
+        emit(Instruction.abc(.importMember, member, moduleRegister, memberConstant(imported.name.name)))
+        emit(Instruction.aBx(.setGlobal, member, context.slot(for: imported.alias?.name ?? imported.name.name)))
+      }
+    case .classDecl, .recordDecl, .enumDecl, .effectDecl, .moduleAttribute:
       unsupported(statement.kindName, at: statement.range)
     }
   }
