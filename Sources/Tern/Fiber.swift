@@ -19,8 +19,12 @@ final class Fiber {
   let frameCapacity: Int
   /// Open upvalues, highest stack index first.
   var openUpvalues: UpvalueObject?
-  /// One past the highest register in use by the top frame: the collector scans below it.
-  var top = 0
+  /// One past the highest register of the top frame: the collector scans below it.
+  var top: Int {
+    guard frameCount > 0 else { return 0 }
+    let frame = frames[frameCount - 1]
+    return frame.base + frame.closure._withUnsafeGuaranteedRef { $0.registerCount }
+  }
 
   init(maximumDepth: Int) {
     stackCapacity = 1024
@@ -73,8 +77,13 @@ final class Fiber {
     }
   }
 
+  /// Marks the live registers and clears the rest. Frames do not clear their registers when
+  /// they are pushed, so this keeps the invariant that makes that safe: after a collection,
+  /// every slot is either marked or nil, so no slot can ever refer to a freed object.
   func markRoots(_ collector: inout GarbageCollector) {
-    for index in 0..<min(top, stackCapacity) { collector.mark(stack[index]) }
+    let live = min(top, stackCapacity)
+    for index in 0..<live { collector.mark(stack[index]) }
+    (stack + live).update(repeating: .null, count: stackCapacity - live)
     for index in 0..<frameCount { collector.mark(.object(frames[index].closure.takeUnretainedValue())) }
     var upvalue = openUpvalues
     while let current = upvalue {

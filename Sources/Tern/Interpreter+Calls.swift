@@ -14,13 +14,9 @@ extension VM {
     fiber.ensureStack(base + max(arguments.count, closure.registerCount) + 1)
     fiber.stack[base - 1] = .object(closure)
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
-    for index in arguments.count..<max(arguments.count, closure.registerCount) { fiber.stack[base + index] = .null }
     let frameIndex = fiber.frameCount
     fiber.frames[frameIndex] = CallFrame(closure: Unmanaged.passUnretained(closure), pc: 0, base: base)
     fiber.frameCount += 1
-    let savedTop = fiber.top
-    fiber.top = base + closure.registerCount
-    defer { fiber.top = savedTop }
     return try interpret(stopDepth: frameIndex)
   }
 

@@ -40,6 +40,7 @@ extension VM {
           case .getGlobal:
             let value = globals[Instruction.bx(word)]
             if value.tag == .undefined {
+              fiber.frames[frameIndex].pc = pc
               throw undefinedGlobal(Instruction.bx(word), in: closure)
             }
             registers[a] = value
@@ -196,15 +197,9 @@ extension VM {
               let newBase = base + a + 1
               if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
               let stack = fiber.stack
-              var index = newBase + argumentCount
-              while index < newBase + registerCount {
-                stack[index] = .null
-                index += 1
-              }
               frameIndex += 1
               fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
               fiber.frameCount = frameIndex + 1
-              fiber.top = newBase + registerCount
               closure = target
               base = newBase
               registers = stack + base
@@ -237,13 +232,7 @@ extension VM {
               (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
               if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
               let moved = fiber.stack
-              var index = base + argumentCount
-              while index < base + registerCount {
-                moved[index] = .null
-                index += 1
-              }
               fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: base)
-              fiber.top = base + registerCount
               closure = target
               registers = moved + base
               pc = 0
@@ -259,10 +248,9 @@ extension VM {
               if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
               fiber.frameCount = frameIndex
               if frameIndex == stopDepth {
-                fiber.top = base - 1
                 return result
               }
-              fiber.stack[base - 1] = result
+              registers[-1] = result
               frameIndex -= 1
               closure = fiber.frames[frameIndex].closure
               pc = fiber.frames[frameIndex].pc
@@ -271,17 +259,15 @@ extension VM {
               code = closure._withUnsafeGuaranteedRef { $0.code }
               constants = closure._withUnsafeGuaranteedRef { $0.constants }
               globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-              fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
             }
           case .returnValue:
             let result = Instruction.b(word) == 0 ? Value.null : registers[a]
             if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
             fiber.frameCount = frameIndex
             if frameIndex == stopDepth {
-              fiber.top = base - 1
               return result
             }
-            fiber.stack[base - 1] = result
+            registers[-1] = result
             frameIndex -= 1
             closure = fiber.frames[frameIndex].closure
             pc = fiber.frames[frameIndex].pc
@@ -290,7 +276,6 @@ extension VM {
             code = closure._withUnsafeGuaranteedRef { $0.code }
             constants = closure._withUnsafeGuaranteedRef { $0.constants }
             globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-            fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
           case .jumpIfDefined:
             if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
           case .jumpIfNil:
@@ -423,9 +408,10 @@ extension VM {
           }
         }
       } catch {
-        // Unwind to the innermost `try` handler of this loop's frames, or leave.
+        // Unwind to the innermost `try` handler of this loop's frames, or leave. Every
+        // throwing operation saved its pc in its frame first, so nothing here reads the
+        // loop's locals (reading them would force the compiler to keep them in memory).
         var error = error
-        fiber.frames[frameIndex].pc = pc
         if error.trace == nil { (error.location, error.trace) = captureTrace() }
         guard let handler = findHandler(stopDepth: stopDepth) else {
           unwind(to: stopDepth)
@@ -438,7 +424,6 @@ extension VM {
         code = closure._withUnsafeGuaranteedRef { $0.code }
         constants = closure._withUnsafeGuaranteedRef { $0.constants }
         globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-        fiber.top = base + closure._withUnsafeGuaranteedRef { $0.registerCount }
         registers[handler.register] = caughtValue(&error)
         pc = handler.target
       }

@@ -46,7 +46,8 @@ extension FunctionCompiler {
       let isLast = index == rest.count - 1
       // Every link but the last jumps away when false; the last decides `jumpWhen`.
       let wantJumpWhen = isLast ? jumpWhen : false
-      let jump = compileComparison(op, left: left, leftRegister: leftRegister, right: right, jumpWhen: wantJumpWhen)
+      let jump = compileComparison(
+        op, left: left, leftRegister: leftRegister, right: right, jumpWhen: wantJumpWhen, needsRight: !isLast)
       if isLast { result.append(jump.jump) } else { falseJumps.append(jump.jump) }
       left = right
       leftRegister = jump.rightRegister
@@ -59,9 +60,10 @@ extension FunctionCompiler {
   }
 
   /// One comparison as a compare-and-skip plus a jump taken when `(left op right) == jumpWhen`.
-  func compileComparison(_ op: ComparisonOperator, left: Expr, leftRegister: Int, right: Expr, jumpWhen: Bool)
-    -> (jump: Int, rightRegister: Int)
-  {
+  /// `needsRight`: the right operand is the next link's left, so it must end up in a register.
+  func compileComparison(
+    _ op: ComparisonOperator, left: Expr, leftRegister: Int, right: Expr, jumpWhen: Bool, needsRight: Bool
+  ) -> (jump: Int, rightRegister: Int) {
     var k = jumpWhen ? 1 : 0
     if case .integer(let literal) = right.kind, let value = literal.value, value >= -128, value <= 127,
       op != .identical, op != .notIdentical
@@ -77,10 +79,14 @@ extension FunctionCompiler {
         opcode = .skipUnlessEqualInt
         k = 1 - k
       }
+      var register = -1
+      if needsRight {
+        register = allocateRegister()
+        compileExpression(right, into: register)
+      }
+      currentRange = left.range.union(right.range)
       emit(Instruction.abc(opcode, leftRegister, Int(value) & 0xFF, k))
-      let register = allocateRegister()
-      compileExpression(right, into: register)
-      return (emitJumpAfterSkip(), register)
+      return (emitJump(), register)
     }
     let rightRegister = registerFor(right)
     currentRange = left.range.union(right.range)
@@ -99,20 +105,6 @@ extension FunctionCompiler {
     return (emitJump(), rightRegister)
   }
 
-  /// After an immediate compare whose right operand was also materialised (for chains), the
-  /// skip must still guard the jump: the materialising instruction sits between them, so it
-  /// is emitted before the compare instead.
-  func emitJumpAfterSkip() -> Int {
-    // Move the load of the right operand in front of the compare: swap the last two words.
-    let count = proto.code.count
-    if count >= 2 {
-      proto.code.swapAt(count - 1, count - 2)
-      proto.lines.swapAt(count - 1, count - 2)
-      proto.columns.swapAt(count - 1, count - 2)
-    }
-    return emitJump()
-  }
-
   /// A condition used as a value: `true` or `false` in `target`.
   func compileConditionValue(_ expr: Expr, into target: Int) {
     let falseJumps = compileCondition(expr, jumpWhen: false)
@@ -126,8 +118,8 @@ extension FunctionCompiler {
   // MARK: - Calls
 
   /// Puts the callee and arguments in consecutive registers; returns the callee's register.
-  func compileCallSetup(callee: Expr, arguments: [Argument]) -> Int {
-    let base = allocateRegister()
+  func compileCallSetup(callee: Expr, arguments: [Argument], reusing target: Int? = nil) -> Int {
+    let base = target.flatMap { canBuildCallIn($0) ? $0 : nil } ?? allocateRegister()
     compileExpression(callee, into: base)
     for argument in arguments {
       let register = allocateRegister()
@@ -148,18 +140,24 @@ extension FunctionCompiler {
     let base: Int
     if case .member(let object, let name, let isOptional) = callee.kind {
       // obj.method(args): the receiver goes in the callee's slot and `invoke` finds the method.
-      base = allocateRegister()
+      base = canBuildCallIn(target) ? target : allocateRegister()
       compileExpression(object, into: base)
       if isOptional { exitIfNil(base) }
       for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
       currentRange = range
       emit(Instruction.abc(.invoke, base, arguments.count, memberConstant(name.name)))
     } else {
-      base = compileCallSetup(callee: callee, arguments: arguments)
+      base = compileCallSetup(callee: callee, arguments: arguments, reusing: target)
       currentRange = range
       emit(Instruction.abc(.call, base, arguments.count, 0))
     }
     if base != target { emit(Instruction.abc(.move, target, base, 0)) }
+  }
+
+  /// A call can be built directly in `target` (callee there, arguments above) when nothing
+  /// live sits above it and it is not a variable the arguments might still read.
+  func canBuildCallIn(_ target: Int) -> Bool {
+    target == freeRegister - 1 && !locals.contains(where: { $0.register == target })
   }
 
   /// A call with named or spread arguments: the argument shape goes in a constant, as

@@ -76,6 +76,12 @@ extension FunctionCompiler {
     freeRegister = mark
   }
 
+  func compileStatementsInScope(_ statements: [Stmt]) {
+    beginScope()
+    for statement in statements { compileStatement(statement) }
+    endScope()
+  }
+
   /// A block whose value is returned: its last expression is in tail position.
   func compileTailBlock(_ block: Block) {
     beginScope()
@@ -148,6 +154,20 @@ extension FunctionCompiler {
     let mark = freeRegister
     if case .assign(let target, let op, let value) = expr.kind {
       compileAssignment(target: target, op: op, value: value, range: expr.range)
+    } else if case .ifExpr(let condition, let thenBlock, let elseBranch) = expr.kind {
+      // An `if` statement: branches run as statements, no value is made.
+      let skipThen = compileCondition(condition, jumpWhen: false)
+      compileStatementsInScope(thenBlock.statements)
+      if let elseBranch {
+        let end = emitJump()
+        for jump in skipThen { patchJumpHere(jump) }
+        compileEffect(elseBranch)
+        patchJumpHere(end)
+      } else {
+        for jump in skipThen { patchJumpHere(jump) }
+      }
+    } else if case .block(let block) = expr.kind {
+      compileStatementsInScope(block.statements)
     } else {
       _ = registerFor(expr)
     }
@@ -254,16 +274,20 @@ extension FunctionCompiler {
 
   // MARK: - Loops
 
+  /// `while`: the condition is tested at the bottom (one jump into it first), so each
+  /// iteration dispatches a compare-and-branch and no extra jump.
   func compileWhile(label: String?, condition: Expr, body: Block) {
-    let start = proto.code.count
-    let exits = compileCondition(condition, jumpWhen: false)
+    let enter = emitJump()
+    let bodyStart = proto.code.count
     loops.append(Loop(label: label, scopeDepth: scopeDepth, firstRegister: freeRegister))
     compileLoopBody(body)
     let loop = loops.removeLast()
-    for jump in loop.continueJumps { patchJump(jump, to: proto.code.count) }
+    let conditionStart = proto.code.count
+    for jump in loop.continueJumps { patchJump(jump, to: conditionStart) }
+    patchJump(enter, to: conditionStart)
     currentRange = condition.range
-    emitJump(back: start)
-    for jump in exits + loop.breakJumps { patchJumpHere(jump) }
+    for jump in compileCondition(condition, jumpWhen: true) { patchJump(jump, to: bodyStart) }
+    for jump in loop.breakJumps { patchJumpHere(jump) }
   }
 
   /// The body of a loop: a scope of its own per iteration, closed at its end so closures
