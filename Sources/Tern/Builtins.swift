@@ -438,12 +438,15 @@ extension VM {
       element = position < tuple.elements.count ? tuple.elements[position] : nil
     case let text as StringObject:
       element = position < text.scalars.count ? string(String(text.scalars[position])) : nil
-    case let set as MapObject where set.kind == .set:
-      element = position < set.keys.count ? set.keys[position] : nil
     case let map as MapObject:
-      if position < map.keys.count {
-        element = .object(heap.allocate(TupleObject([map.keys[position], map.values[position]])))
+      // Positions index the entry arrays, skipping removed entries.
+      guard let entry = map.entry(from: position) else {
+        state[1] = .int(Int64(position))
+        return nil
       }
+      state[1] = .int(Int64(entry.next))
+      if map.kind == .set { return entry.key }
+      return .object(heap.allocate(TupleObject([entry.key, entry.value])))
     case let range as RangeObject:
       let count = rangeCount(range)
       element = Int64(position) < count ? .int(range.lower + Int64(position) * range.step) : nil

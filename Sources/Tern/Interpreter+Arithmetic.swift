@@ -271,47 +271,45 @@ extension VM {
   }
 }
 
-/// A value as a dictionary key: hashed and compared by value (numbers across kinds,
-/// strings, symbols, tuples) or by identity (other objects).
-struct MapKey: Hashable {
-  let value: Value
-  unowned(unsafe) let vm: VM
-
-  init(_ value: Value, vm: VM) {
-    self.value = value
-    self.vm = vm
+extension VM {
+  /// Mixes bits so that nearby ints spread over the table (SplitMix64's finaliser).
+  static func mix(_ bits: UInt64) -> Int {
+    var z = bits &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int(bitPattern: UInt(z ^ (z >> 31)))
   }
 
-  static func == (lhs: MapKey, rhs: MapKey) -> Bool { lhs.vm.valuesEqual(lhs.value, rhs.value) }
-
-  func hash(into hasher: inout Hasher) { vm.hashValue(value, into: &hasher) }
-}
-
-extension VM {
-  func hashValue(_ value: Value, into hasher: inout Hasher) {
-    if let number = number(value) {
-      switch number {
-      case .int(let x): hasher.combine(x)
-      case .big(let x): hasher.combine(x)
-      case .float(let x):
-        if let integer = exactInteger(x) {
-          if let small = Int64(exactly: integer) { hasher.combine(small) } else { hasher.combine(integer) }
-        } else {
-          hasher.combine(x)
+  /// A key's hash: equal keys (by `keysEqual`) hash alike, ints and integral floats included.
+  /// An int hashes to itself (as in CPython), so runs of int keys fill consecutive slots.
+  func hashKey(_ value: Value) -> Int {
+    switch value.tag {
+    case .int: return Int(value.asInt)
+    case .float:
+      let x = value.asFloat
+      if let exact = Int64(exactly: x) { return Int(exact) }
+      return Self.mix(x.bitPattern)
+    case .object:
+      switch value.objectKind {
+      case .string: return (value.object as! StringObject).hashCode
+      case .bigInteger: return (value.object as! BigIntegerObject).value.hashValue
+      case .tuple:
+        var hash = 0x7475_706C_65
+        for element in (value.object as! TupleObject).elements {
+          hash = Self.mix(UInt64(bitPattern: Int64(hash ^ hashKey(element))))
         }
+        return hash
+      default: return Self.mix(value.payload)
       }
-      return
+    default:
+      return Self.mix(value.payload ^ (UInt64(value.tag.rawValue) << 56))
     }
-    hasher.combine(value.tag.rawValue)
-    guard value.tag == .object else {
-      hasher.combine(value.payload)
-      return
-    }
-    switch value.objectKind {
-    case .string: hasher.combine((value.object as! StringObject).value)
-    case .tuple: for element in (value.object as! TupleObject).elements { hashValue(element, into: &hasher) }
-    default: hasher.combine(value.payload)
-    }
+  }
+
+  /// Key equality: plain values by bits, everything else structurally.
+  func keysEqual(_ a: Value, _ b: Value) -> Bool {
+    if a.tag == b.tag && a.tag != .object && a.tag != .float { return a.payload == b.payload }
+    return valuesEqual(a, b)
   }
 
   /// Lists, maps and sets change, so they cannot be keys.

@@ -314,6 +314,12 @@ extension VM {
                 continue
               }
             }
+            if object.tag == .object && object.objectKind == .map {
+              if let value = object.withObject(as: MapObject.self, { $0.get(index) }) {
+                registers[a] = value
+                continue
+              }
+            }
             fiber.frames[frameIndex].pc = pc
             registers[a] = try getIndex(object, index)
           case .setIndex:
@@ -328,6 +334,12 @@ extension VM {
                 return true
               }
               if stored { continue }
+            }
+            if object.tag == .object && object.objectKind == .map
+              && (index.tag != .object || index.objectKind == .string)
+            {
+              object.withObject(as: MapObject.self) { $0.set(index, value) }
+              continue
             }
             fiber.frames[frameIndex].pc = pc
             try setIndex(object, index, value)

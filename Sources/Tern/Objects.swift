@@ -23,6 +23,8 @@ class HeapObject {
 
 final class StringObject: HeapObject {
   let value: String
+  /// Computed once, for map keys.
+  lazy var hashCode: Int = value.hashValue
   /// Counted once: `count` and indexing are by Unicode scalar.
   lazy var scalars: [Unicode.Scalar] = Array(value.unicodeScalars)
 
@@ -91,53 +93,162 @@ final class ListObject: HeapObject {
   }
 }
 
-/// An insertion-ordered map, or (with `isSet`) a set whose elements are the keys. Keys are
-/// hashed by value for numbers, strings, symbols and tuples, and by identity for other
-/// objects (see `MapKey`).
+/// An insertion-ordered map, or (with `isSet`) a set whose elements are the keys.
+///
+/// Entries sit in insertion order in parallel arrays (key, value, hash); an open-addressing
+/// table of entry indexes (linear probing, power-of-two size) finds them. Keys hash by value
+/// for numbers (ints and integral floats alike), strings, symbols and tuples, and by identity
+/// for other objects (`VM.hashKey`). A removed entry leaves a tombstone (an `undefined` key)
+/// so removal is O(1); the arrays are compacted when half the entries are dead.
 final class MapObject: HeapObject {
-  var keys: [Value] = []
-  var values: [Value] = []
-  var index: [MapKey: Int] = [:]
+  /// One entry: hash, key and value side by side (one cache line to touch per hit).
+  struct Entry {
+    var key: Value
+    var value: Value
+    var hash: Int
+  }
+
+  // Unsafe buffers, not Swift arrays: class-property arrays pay exclusivity and uniqueness
+  // checks on every probe, which cost more than the lookup itself.
+  private var entries: UnsafeMutablePointer<Entry>
+  private var entryCapacity: Int
+  /// Entries used so far, dead ones included.
+  private(set) var entryCount = 0
+  /// Entry index + 1 per table slot; 0 empty, -1 a deleted entry's slot.
+  private var table: UnsafeMutablePointer<Int32>
+  private var tableSize: Int
+  private(set) var count = 0
   unowned(unsafe) let vm: VM
 
   init(vm: VM, isSet: Bool = false) {
     self.vm = vm
+    entryCapacity = 4
+    entries = .allocate(capacity: 4)
+    tableSize = 8
+    table = .allocate(capacity: 8)
+    table.initialize(repeating: 0, count: 8)
     super.init(kind: isSet ? .set : .map)
   }
 
-  var count: Int { index.count }
+  deinit {
+    entries.deallocate()
+    table.deallocate()
+  }
+
+  /// Live keys and values, in insertion order.
+  var keys: [Value] { (0..<entryCount).compactMap { entries[$0].key.tag == .undefined ? nil : entries[$0].key } }
+  var values: [Value] {
+    (0..<entryCount).compactMap { entries[$0].key.tag == .undefined ? nil : entries[$0].value }
+  }
+
+  /// The first live entry at or after `position` and the position after it.
+  func entry(from position: Int) -> (key: Value, value: Value, next: Int)? {
+    var position = position
+    while position < entryCount {
+      let entry = entries[position]
+      if entry.key.tag != .undefined { return (entry.key, entry.value, position + 1) }
+      position += 1
+    }
+    return nil
+  }
+
+  /// The table slot holding `key`, or nil; `hash` is `vm.hashKey(key)`. Probing follows
+  /// CPython's dict: the first slot is the hash's low bits (so consecutive int keys land in
+  /// consecutive slots), later ones mix in the high bits so regular keys do not cluster.
+  private func find(_ key: Value, hash: Int) -> Int? {
+    let mask = tableSize - 1
+    var perturb = UInt(bitPattern: hash)
+    var slot = hash & mask
+    while true {
+      let index = Int(table[slot])
+      if index == 0 { return nil }
+      if index > 0 {
+        let entry = entries + (index - 1)
+        if entry.pointee.hash == hash && vm.keysEqual(entry.pointee.key, key) { return slot }
+      }
+      perturb >>= 5
+      slot = (slot &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+    }
+  }
 
   func get(_ key: Value) -> Value? {
-    guard let position = index[MapKey(key, vm: vm)] else { return nil }
-    return values[position]
+    guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
+    return entries[Int(table[slot]) - 1].value
   }
 
   func set(_ key: Value, _ value: Value) {
-    let mapKey = MapKey(key, vm: vm)
-    if let position = index[mapKey] {
-      values[position] = value
-    } else {
-      index[mapKey] = keys.count
-      keys.append(key)
-      values.append(value)
+    let hash = vm.hashKey(key)
+    if let slot = find(key, hash: hash) {
+      entries[Int(table[slot]) - 1].value = value
+      return
     }
+    if (entryCount + 1) * 3 > tableSize * 2 || entryCount == entryCapacity {
+      rebuild(capacity: max(8, (count + 1) * 2))
+    }
+    (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: hash))
+    place(entryCount, hash: hash)
+    entryCount += 1
+    count += 1
+  }
+
+  private func place(_ index: Int, hash: Int) {
+    let mask = tableSize - 1
+    var perturb = UInt(bitPattern: hash)
+    var slot = hash & mask
+    while table[slot] > 0 {
+      perturb >>= 5
+      slot = (slot &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
+    }
+    table[slot] = Int32(truncatingIfNeeded: index + 1)
   }
 
   @discardableResult
   func remove(_ key: Value) -> Value? {
-    guard let position = index.removeValue(forKey: MapKey(key, vm: vm)) else { return nil }
-    let removed = values[position]
-    keys.remove(at: position)
-    values.remove(at: position)
-    for (otherKey, otherPosition) in index where otherPosition > position { index[otherKey] = otherPosition - 1 }
+    guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
+    let index = Int(table[slot]) - 1
+    let removed = entries[index].value
+    table[slot] = -1
+    entries[index].key = .undefined
+    entries[index].value = .null
+    count -= 1
+    if entryCount > 32 && count < entryCount / 2 { rebuild(capacity: max(8, count * 2)) }
     return removed
   }
 
-  override var byteSize: Int { 64 + keys.count * 48 }
+  /// Drops dead entries, grows the entry buffer to `capacity` and re-indexes into a table
+  /// kept at most two-thirds full.
+  private func rebuild(capacity: Int) {
+    var live = 0
+    for index in 0..<entryCount where entries[index].key.tag != .undefined {
+      entries[live] = entries[index]
+      live += 1
+    }
+    entryCount = live
+    if capacity > entryCapacity {
+      let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+      grown.moveInitialize(from: entries, count: live)
+      entries.deallocate()
+      entries = grown
+      entryCapacity = capacity
+    }
+    var size = 8
+    while size * 2 < entryCapacity * 3 { size *= 2 }
+    if size != tableSize {
+      table.deallocate()
+      table = .allocate(capacity: size)
+      tableSize = size
+    }
+    table.initialize(repeating: 0, count: size)
+    for index in 0..<live { place(index, hash: entries[index].hash) }
+  }
+
+  override var byteSize: Int { 64 + entryCapacity * MemoryLayout<Entry>.stride + tableSize * 4 }
 
   override func traceChildren(_ collector: inout GarbageCollector) {
-    for key in keys { collector.mark(key) }
-    for value in values { collector.mark(value) }
+    for index in 0..<entryCount {
+      collector.mark(entries[index].key)
+      collector.mark(entries[index].value)
+    }
   }
 }
 

@@ -59,7 +59,7 @@ extension Parser {
           if current.kind.isKeyword { _ = try parseIdentifier("a parameter name") }
           try failExpected("a parameter name")
         }
-        let pattern = try parsePattern(context: "as a parameter")
+        let pattern = try parseBindingPattern(context: "as a parameter")
         var defaultValue: Expr?
         if consume(.equal) {
           defaultValue = try parseExpression()

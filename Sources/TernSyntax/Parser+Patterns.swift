@@ -1,4 +1,13 @@
 extension Parser {
+  /// A pattern that binds names: in `let`, `var`, `for` and parameters, where every lone
+  /// name binds, capitalized or not (`let PI = 3.14`).
+  mutating func parseBindingPattern(context: String) throws(ParseError) -> Pattern {
+    let saved = capitalizedNamesBind
+    capitalizedNamesBind = true
+    defer { capitalizedNamesBind = saved }
+    return try parsePattern(context: context)
+  }
+
   /// pattern := pattern-primary ('|' pattern-primary)*
   mutating func parsePattern(context: String) throws(ParseError) -> Pattern {
     try enterNesting()
@@ -18,8 +27,9 @@ extension Parser {
   ///   | literal (('..<' | '...') literal)? | ('..<' | '...') literal
   ///   | '(' ')' | '(' pattern ')' | '(' pattern ',' … ')' | '[' list-pattern ']'
   ///
-  /// A lowercase name binds; a capitalized name (or a dotted path) names a type, record,
-  /// enum case or constant, so `catch KeyError { … }` tests the type instead of binding.
+  /// A lowercase name binds; in `match` and `catch` a capitalized name (or a dotted path)
+  /// names a type, record, enum case or constant, so `catch KeyError { … }` tests the type
+  /// instead of binding.
   mutating func parsePatternPrimary(context: String) throws(ParseError) -> Pattern {
     let start = current.range.start
     switch current.kind {
@@ -35,7 +45,7 @@ extension Parser {
         let type = try parseTypePath("a type name after `is`")
         return Pattern(kind: .typeTest(binding: binding, type), range: range(from: start))
       }
-      let isCapitalized = name.first?.isUppercase ?? false
+      let isCapitalized = !capitalizedNamesBind && (name.first?.isUppercase ?? false)
       if peek().kind == .dot || peek().kind == .leftParen || isCapitalized {
         let path = try parseTypePath("a name")
         if at(.leftParen) {

@@ -187,7 +187,7 @@ extension Parser {
     let start = current.range.start
     let isMutable = advance().kind == .kwVar
     let keyword = isMutable ? "var" : "let"
-    let pattern = try parsePattern(context: "after `\(keyword)`")
+    let pattern = try parseBindingPattern(context: "after `\(keyword)`")
     var value: Expr?
     if consume(.equal) {
       skipNewlines()
@@ -216,7 +216,7 @@ extension Parser {
       return Stmt(kind: .whileLoop(label: label, condition: condition, body: body), range: range(from: start))
     }
     advance()  // for
-    let pattern = try parsePattern(context: "after `for`")
+    let pattern = try parseBindingPattern(context: "after `for`")
     try expect(.kwIn, "`in` after the loop variable", hint: "write `for x in sequence { … }`")
     if at(.leftBrace) { try failExpected("a sequence to loop over after `in`") }
     let sequence = try parseExpression()

@@ -26,6 +26,8 @@ public struct Parser {
   /// Set after the first top-level statement that is not a module attribute: an attribute
   /// on its own line before it belongs to the module (`@deterministic`).
   var seenTopLevelStatement = false
+  /// True while parsing a `let`/`var`/`for`/parameter pattern, where lone names always bind.
+  var capitalizedNamesBind = false
   /// True for the parser of a string interpolation, whose end of input is its `)`.
   var isInterpolation = false
 
