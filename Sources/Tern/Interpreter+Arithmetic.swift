@@ -54,6 +54,16 @@ extension VM {
 
   @inline(never)
   func arithmetic(_ op: Opcode, _ left: Value, _ right: Value) throws(RuntimeError) -> Value {
+    if left.tag == .int && right.tag == .int, let result = smallIntegerArithmetic(op, left.asInt, right.asInt) {
+      return result
+    }
+    if (left.tag == .float || left.tag == .int) && (right.tag == .float || right.tag == .int)
+      && (left.tag == .float || right.tag == .float || op == .divide)
+    {
+      let a = left.tag == .float ? left.asFloat : Double(left.asInt)
+      let b = right.tag == .float ? right.asFloat : Double(right.asInt)
+      return try floatArithmetic(op, a, b, left, right)
+    }
     guard let lhs = number(left), let rhs = number(right) else {
       return try nonNumericArithmetic(op, left, right)
     }
@@ -100,6 +110,63 @@ extension VM {
       return integerValue(b > 1 << 30 ? (a < 0 ? -1 : 0) : a >> Int(b))
     default:
       throw RuntimeError(typeName: "TypeError", message: "invalid arithmetic operation")
+    }
+  }
+
+  /// Int64 arithmetic when the result fits; nil when it needs the bigint path (or an error).
+  func smallIntegerArithmetic(_ op: Opcode, _ a: Int64, _ b: Int64) -> Value? {
+    switch op {
+    case .add:
+      let (r, o) = a.addingReportingOverflow(b)
+      return o ? nil : .int(r)
+    case .subtract:
+      let (r, o) = a.subtractingReportingOverflow(b)
+      return o ? nil : .int(r)
+    case .multiply:
+      let (r, o) = a.multipliedReportingOverflow(by: b)
+      return o ? nil : .int(r)
+    case .divide:
+      return .float(Double(a) / Double(b))
+    case .floorDivide, .remainder:
+      if b == 0 || (a == .min && b == -1) { return nil }
+      var quotient = a / b
+      var remainder = a % b
+      if remainder != 0 && (remainder < 0) != (b < 0) {
+        quotient -= 1
+        remainder += b
+      }
+      return .int(op == .floorDivide ? quotient : remainder)
+    case .bitAnd: return .int(a & b)
+    case .bitOr: return .int(a | b)
+    case .bitXor: return .int(a ^ b)
+    case .shiftRight:
+      if b < 0 { return nil }
+      return .int(b >= 64 ? (a < 0 ? -1 : 0) : a >> b)
+    case .shiftLeft:
+      if b < 0 || b >= 63 { return nil }
+      let shifted = a << b
+      return shifted >> b == a ? .int(shifted) : nil
+    case .power:
+      if b < 0 { return nil }
+      var result: Int64 = 1
+      var base = a
+      var exponent = b
+      while exponent > 0 {
+        if exponent & 1 == 1 {
+          let (r, o) = result.multipliedReportingOverflow(by: base)
+          if o { return nil }
+          result = r
+        }
+        exponent >>= 1
+        if exponent > 0 {
+          let (squared, o) = base.multipliedReportingOverflow(by: base)
+          if o { return nil }
+          base = squared
+        }
+      }
+      return .int(result)
+    default:
+      return nil
     }
   }
 

@@ -11,7 +11,7 @@ struct TernCommand: ParsableCommand {
     commandName: "tern",
     abstract: "Tern: a fast, embeddable scripting language for Swift programs.",
     version: "tern \(TernVersion.current)",
-    subcommands: [RunCommand.self, EvalCommand.self, ParseCommand.self, DisasmCommand.self]
+    subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, ParseCommand.self, DisasmCommand.self]
   )
 }
 
@@ -109,6 +109,57 @@ struct EvalCommand: ParsableCommand {
       SourceLoader.report(error, source: source)
       throw ExitCode(error.kind == .syntax ? 65 : 1)
     }
+  }
+}
+
+/// `tern repl`: reads statements and prints their values. Input continues over several
+/// lines while brackets are open; errors are reported and the session goes on.
+struct ReplCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repl", abstract: "Start an interactive session.")
+
+  func run() throws {
+    let vm = VM()
+    vm.output = StandardOutput.write
+    let interactive = isatty(STDIN_FILENO) != 0
+    var pending = ""
+    while true {
+      if interactive {
+        StandardOutput.write(pending.isEmpty ? "> " : "... ")
+        StandardOutput.flush()
+      }
+      guard let line = readLine(strippingNewline: true) else { break }
+      pending += pending.isEmpty ? line : "\n" + line
+      if pending.trimmingCharacters(in: .whitespaces).isEmpty {
+        pending = ""
+        continue
+      }
+      if ReplInput.isIncomplete(pending) { continue }
+      let source = SourceFile(name: "<repl>", text: pending)
+      do {
+        let value = try vm.evaluate(pending, name: "<repl>")
+        if value != "nil" { StandardOutput.write(value + "\n") }
+      } catch {
+        StandardOutput.flush()
+        SourceLoader.report(error, source: source)
+      }
+      StandardOutput.flush()
+      pending = ""
+    }
+    StandardOutput.flush()
+  }
+}
+
+/// Decides when REPL input is complete.
+enum ReplInput {
+  /// True when the only problems are that the input ends too early (an open bracket, an
+  /// unfinished string): the session should read another line.
+  static func isIncomplete(_ text: String) -> Bool {
+    let diagnostics = Parser.parse(SourceFile(name: "<repl>", text: text)).diagnostics
+    return !diagnostics.isEmpty
+      && diagnostics.allSatisfy {
+        $0.message.contains("end of the file") || $0.message.hasPrefix("unterminated multi-line")
+      }
   }
 }
 

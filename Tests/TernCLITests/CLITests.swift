@@ -102,3 +102,69 @@ struct TernProcess {
     #expect(result.stdout == "(call print 1)\n")
   }
 }
+
+@Suite struct RunCommandTests {
+  @Test func runPrintsOutputAndExitsZero() throws {
+    let result = try TernProcess.run(["run", "-"], stdin: "let xs = [1, 2, 3]\nprint(xs.map(fn(x) => x * 2))\n")
+    #expect(result.status == 0)
+    #expect(result.stdout == "[2, 4, 6]\n")
+  }
+
+  @Test func uncaughtErrorExitsOneWithLocationAndTrace() throws {
+    let result = try TernProcess.run(["run", "-"], stdin: "fn f(x) {\n  return x + \"a\"\n}\nf(1)\n")
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        <stdin>:2:10: TypeError: unsupported operand types for +: Int and String
+          at f (<stdin>:2)
+          at <main> (<stdin>:4)
+
+        """)
+  }
+
+  @Test func compileErrorExits65() throws {
+    let result = try TernProcess.run(["run", "-"], stdin: "print(nowhere)\n", environment: ["NO_COLOR": "1"])
+    #expect(result.status == 65)
+    #expect(result.stderr.hasPrefix("<stdin>:1:7: error: undefined name `nowhere`\n"))
+  }
+
+  @Test func runsAFileWithRelativeImports() throws {
+    let result = try TernProcess.run([
+      "run", ScriptCatalog.repositoryRoot + "/Tests/Scripts/modules/module_runs_once.tern",
+    ])
+    #expect(result.status == 0)
+    #expect(result.stdout == "counter module loaded\n3\n3\ntrue\n")
+  }
+
+  @Test func shebangScriptsRun() throws {
+    let result = try TernProcess.run(["run", "-"], stdin: "#!/usr/bin/env tern run\nprint(\"hi\")\n")
+    #expect(result.stdout == "hi\n")
+  }
+
+  @Test func evalPrintsTheValue() throws {
+    let result = try TernProcess.run(["eval", "2 ** 70 + 1"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "1180591620717411303425\n")
+  }
+
+  @Test func replPrintsValuesAndSurvivesErrors() throws {
+    let input = "let x = 20\nfn double(a) {\n  a * 2\n}\ndouble(x + 1)\nmissing()\n[1,\n 2]\n"
+    let result = try TernProcess.run(["repl"], stdin: input, environment: ["NO_COLOR": "1"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "42\n[1, 2]\n")
+    #expect(result.stderr.contains("undefined name `missing`"))
+  }
+
+  /// The bytecode the compiler emits is pinned by golden files (`Tests/Golden`): a change
+  /// to code generation shows up here as a reviewable diff.
+  @Test(arguments: ["fib", "closures_and_loops", "errors_and_match"])
+  func disassemblyMatchesGolden(_ name: String) throws {
+    let directory = ScriptCatalog.repositoryRoot + "/Tests/Golden/"
+    let result = try TernProcess.run(["disasm", directory + name + ".tern"])
+    #expect(result.status == 0)
+    let expected = try String(contentsOfFile: directory + name + ".disasm", encoding: .utf8)
+    #expect(
+      result.stdout.replacingOccurrences(of: directory, with: "")
+        == expected.replacingOccurrences(of: directory, with: ""))
+  }
+}
