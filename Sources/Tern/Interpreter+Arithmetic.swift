@@ -243,12 +243,18 @@ extension VM {
   /// tuples, lists and maps by contents; other objects by identity.
   func valuesEqual(_ left: Value, _ right: Value) -> Bool {
     if left.tag == right.tag && left.tag != .object && left.tag != .float { return left.payload == right.payload }
+    if left.tag == .object && right.tag == .object && left.objectKind == .string && right.objectKind == .string {
+      // Strings are equal when their scalars are (byte-wise UTF-8), not up to Unicode
+      // canonical equivalence.
+      if left.payload == right.payload { return true }
+      return left.withObject(as: StringObject.self) { a in
+        right.withObject(as: StringObject.self) { b in Self.sameScalars(a.value, b.value) }
+      }
+    }
     if let lhs = number(left), let rhs = number(right) { return numbersEqual(lhs, rhs) }
     guard left.tag == .object, right.tag == .object else { return false }
     if left.payload == right.payload { return true }
     switch (left.objectKind, right.objectKind) {
-    case (.string, .string):
-      return (left.object as! StringObject).value == (right.object as! StringObject).value
     case (.tuple, .tuple):
       return elementsEqual((left.object as! TupleObject).elements, (right.object as! TupleObject).elements)
     case (.list, .list):
@@ -269,6 +275,14 @@ extension VM {
     default:
       return false
     }
+  }
+
+  /// Byte-wise UTF-8 equality (a memcmp for native strings).
+  static func sameScalars(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    guard a.utf8.count == b.utf8.count else { return false }
+    return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
   }
 
   func elementsEqual(_ a: [Value], _ b: [Value]) -> Bool {
