@@ -194,8 +194,10 @@ extension VM {
     if op == .add, left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {
       case (.string, .string):
-        let joined = (left.object as! StringObject).value + (right.object as! StringObject).value
-        return .object(heap.allocate(StringObject(joined)))
+        let joined = left.withObject(as: StringObject.self) { a in
+          right.withObject(as: StringObject.self) { b in StringObject.concatenating(a, b) }
+        }
+        return .object(heap.allocate(joined))
       case (.list, .list):
         let joined = (left.object as! ListObject).values + (right.object as! ListObject).values
         return .object(heap.allocate(ListObject(joined)))
@@ -248,7 +250,7 @@ extension VM {
       // canonical equivalence.
       if left.payload == right.payload { return true }
       return left.withObject(as: StringObject.self) { a in
-        right.withObject(as: StringObject.self) { b in Self.sameScalars(a.value, b.value) }
+        right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
       }
     }
     if let lhs = number(left), let rhs = number(right) { return numbersEqual(lhs, rhs) }
@@ -275,14 +277,6 @@ extension VM {
     default:
       return false
     }
-  }
-
-  /// Byte-wise UTF-8 equality (a memcmp for native strings).
-  static func sameScalars(_ a: String, _ b: String) -> Bool {
-    var a = a
-    var b = b
-    guard a.utf8.count == b.utf8.count else { return false }
-    return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
   }
 
   func elementsEqual(_ a: [Value], _ b: [Value]) -> Bool {
@@ -372,7 +366,7 @@ extension VM {
       return Self.mix(x.bitPattern)
     case .object:
       switch value.objectKind {
-      case .string: return (value.object as! StringObject).hashCode
+      case .string: return value.withObject(as: StringObject.self) { $0.hash }
       case .bigInteger: return (value.object as! BigIntegerObject).value.hashValue
       case .tuple:
         var hash = 0x7475_706C_65

@@ -1,4 +1,5 @@
 import BigInt
+import Foundation
 import TernBytecode
 
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
@@ -22,18 +23,65 @@ class HeapObject {
 }
 
 final class StringObject: HeapObject {
-  let value: String
-  /// Computed once, for map keys.
-  lazy var hashCode: Int = value.hashValue
+  /// The UTF-8 bytes: equality, hashing and concatenation read them without touching a
+  /// Swift string's reference count.
+  let bytes: UnsafeMutablePointer<UInt8>
+  let byteCount: Int
+  private var cachedHash = 0
+  private var hasHash = false
+  /// The Swift string, made on first use (concatenation builds only the bytes).
+  lazy var value: String = String(decoding: UnsafeBufferPointer(start: bytes, count: byteCount), as: UTF8.self)
   /// Counted once: `count` and indexing are by Unicode scalar.
   lazy var scalars: [Unicode.Scalar] = Array(value.unicodeScalars)
 
   init(_ value: String) {
+    var utf8 = value
+    let count = utf8.utf8.count
+    let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
+    utf8.withUTF8 { buffer in
+      if let base = buffer.baseAddress { storage.initialize(from: base, count: buffer.count) }
+    }
+    byteCount = count
+    bytes = storage
+    super.init(kind: .string)
     self.value = value
+  }
+
+  /// Takes ownership of `bytes` (valid UTF-8, `count` long).
+  init(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+    self.bytes = bytes
+    byteCount = count
     super.init(kind: .string)
   }
 
-  override var byteSize: Int { 48 + value.utf8.count }
+  /// `a + b`, byte-wise.
+  static func concatenating(_ a: StringObject, _ b: StringObject) -> StringObject {
+    let count = a.byteCount + b.byteCount
+    let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
+    storage.initialize(from: a.bytes, count: a.byteCount)
+    (storage + a.byteCount).initialize(from: b.bytes, count: b.byteCount)
+    return StringObject(adopting: storage, count: count)
+  }
+
+  deinit { bytes.deallocate() }
+
+  /// FNV-1a over the bytes, computed on first use.
+  var hash: Int {
+    if hasHash { return cachedHash }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for index in 0..<byteCount {
+      hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
+    }
+    cachedHash = Int(bitPattern: UInt(hash))
+    hasHash = true
+    return cachedHash
+  }
+
+  func hasSameBytes(as other: StringObject) -> Bool {
+    byteCount == other.byteCount && (byteCount == 0 || memcmp(bytes, other.bytes, byteCount) == 0)
+  }
+
+  override var byteSize: Int { 64 + 2 * byteCount }
 }
 
 /// A list: elements in a growable unsafe buffer (no Swift-array checks in the loop).
