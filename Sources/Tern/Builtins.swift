@@ -103,6 +103,9 @@ extension VM {
 
   /// `value is type` for the built-in type names.
   func isInstance(_ value: Value, of type: String) -> Bool {
+    if let base = value.object(as: InstanceObject.self)?.cls.errorBase {
+      return type == "Error" || type == base
+    }
     if type == "Error" { return value.object(as: ErrorObject.self) != nil }
     if Self.errorTypes.contains(type) { return value.object(as: ErrorObject.self)?.typeName == type }
     if type == "Number" { return number(value) != nil }
@@ -429,6 +432,16 @@ extension VM {
     let position = state[1].tag == .int ? Int(state[1].asInt) : 0
     guard iterable.tag == .object else {
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: iterable)) is not iterable")
+    }
+    if let instance = iterable.object(as: InstanceObject.self) {
+      // `for x in object` iterates what its `iterate()` method returns.
+      guard let iterate = instance.cls.methods["iterate"] else {
+        throw RuntimeError(
+          typeName: "TypeError", message: "\(instance.cls.name) is not iterable (it has no iterate method)")
+      }
+      state[0] = try call(closure: iterate, arguments: [iterable])
+      state[1] = .null
+      return try nextElement(state)
     }
     var element: Value?
     switch iterable.object {

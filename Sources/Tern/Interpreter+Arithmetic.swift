@@ -191,6 +191,9 @@ extension VM {
   }
 
   func nonNumericArithmetic(_ op: Opcode, _ left: Value, _ right: Value) throws(RuntimeError) -> Value {
+    if let method = operatorMethod(left, Self.operatorSymbols[op] ?? "") {
+      return try call(closure: method, arguments: [left, right])
+    }
     if op == .add, left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {
       case (.string, .string):
@@ -222,6 +225,7 @@ extension VM {
     case .not:
       return .bool(!operand.isTruthy)
     case .negate:
+      if let method = operatorMethod(operand, "-") { return try call(closure: method, arguments: [operand]) }
       switch number(operand) {
       case .int(let value)?: return value == .min ? integerValue(-BigInt(value)) : .int(-value)
       case .big(let value)?: return integerValue(-value)
@@ -271,6 +275,9 @@ extension VM {
         guard let other = b.get(key), valuesEqual(value, other) else { return false }
       }
       return true
+    case (.instance, _):
+      guard let method = operatorMethod(left, "==") else { return false }
+      return (try? call(closure: method, arguments: [left, right]))?.isTruthy ?? false
     case (.range, .range):
       let (a, b) = (left.object as! RangeObject, right.object as! RangeObject)
       return a.lower == b.lower && a.upper == b.upper && a.isClosed == b.isClosed && a.step == b.step
@@ -311,6 +318,12 @@ extension VM {
         let (x, y) = (bigInt(lhs)!, bigInt(rhs)!)
         return orEqual ? x <= y : x < y
       }
+    }
+    if let method = operatorMethod(left, orEqual ? "<=" : "<") {
+      return try call(closure: method, arguments: [left, right]).isTruthy
+    }
+    if orEqual, let method = operatorMethod(left, "<") {
+      return try call(closure: method, arguments: [left, right]).isTruthy || valuesEqual(left, right)
     }
     if left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {

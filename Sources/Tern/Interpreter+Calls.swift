@@ -36,7 +36,10 @@ extension VM {
         return try native.body(self, values)
       case .boundMethod:
         let bound = callee.object as! BoundMethodObject
+        if let method = bound.method { return try call(closure: method, arguments: [bound.receiver] + values) }
         return try callMethod(bound.receiver, name: bound.name, arguments: values)
+      case .classObject:
+        return try construct(callee.object as! ClassObject, arguments: values)
       case .closure:
         return try call(closure: callee.object as! ClosureObject, arguments: values)
       default:
@@ -56,9 +59,12 @@ extension VM {
   }
 
   func arityError(_ function: FunctionObject, got: Int) -> RuntimeError {
-    let expected = function.requiredCount...(function.hasRest ? Int.max : function.parameterCount)
+    let receiver = function.isMethod ? 1 : 0
+    let expected =
+      (function.requiredCount - receiver)...(function.hasRest ? Int.max : function.parameterCount - receiver)
     return RuntimeError(
-      typeName: "TypeError", message: "\(function.name) expects \(Self.describeArity(expected)) but got \(got)")
+      typeName: "TypeError",
+      message: "\(function.name) expects \(Self.describeArity(expected)) but got \(got - receiver)")
   }
 
   /// The final arguments of a call to `function`: named ones placed by parameter name,
@@ -249,7 +255,10 @@ extension VM {
     var typeName = error.typeName
     var message = error.message
     if let thrown = error.thrown {
-      if let object = thrown.object(as: ErrorObject.self) {
+      if let instance = thrown.object(as: InstanceObject.self), let text = errorInstanceMessage(instance) {
+        typeName = instance.cls.name
+        message = text
+      } else if let object = thrown.object(as: ErrorObject.self) {
         typeName = object.typeName
         message = object.message
       } else {
@@ -267,6 +276,9 @@ extension VM {
     error.thrown = value
     if let object = value.object(as: ErrorObject.self), object.stackTrace.isEmpty {
       object.stackTrace = Self.describe(captureTrace().trace)
+    }
+    if let instance = value.object(as: InstanceObject.self), instance.cls.errorBase != nil, instance.fields[1].isNil {
+      instance.fields[1] = string(Self.describe(captureTrace().trace))
     }
     return error
   }

@@ -53,6 +53,8 @@ extension VM {
         return self.string(String(scalar))
       case let tuple as TupleObject:
         return tuple.elements[try position(index, count: tuple.elements.count, in: "tuple")]
+      case let instance as InstanceObject:
+        if let method = instance.cls.methods["op:[]"] { return try call(closure: method, arguments: [object, index]) }
       case let map as MapObject:
         if let value = map.get(index) { return value }
         try checkHashable(index)
@@ -81,6 +83,11 @@ extension VM {
         try checkHashable(index)
         map.set(index, value)
         return
+      case let instance as InstanceObject:
+        if let method = instance.cls.methods["op:[]="] {
+          _ = try call(closure: method, arguments: [object, index, value])
+          return
+        }
       case is StringObject:
         throw RuntimeError(typeName: "TypeError", message: "strings are immutable")
       case is TupleObject:
@@ -130,6 +137,14 @@ extension VM {
   func getMember(_ object: Value, name constant: Value) throws(RuntimeError) -> Value {
     if object.tag == .object && object.objectKind == .module { return try moduleMember(object, name: constant) }
     let name = memberName(constant)
+    if let instance = object.object(as: InstanceObject.self) {
+      if let value = try instanceMember(instance, name) { return value }
+      throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+    }
+    if let cls = object.object(as: ClassObject.self) {
+      if let value = classMember(cls, name) { return value }
+      throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no static member '\(name)'")
+    }
     if let value = try property(object, name) { return value }
     if hasMethod(object, name) {
       return .object(heap.allocate(BoundMethodObject(receiver: object, name: name)))
@@ -139,6 +154,9 @@ extension VM {
 
   @inline(never)
   func setMember(_ object: Value, name constant: Value, _ value: Value) throws(RuntimeError) {
+    if let instance = object.object(as: InstanceObject.self) {
+      return try setInstanceMember(instance, memberName(constant), value)
+    }
     throw RuntimeError(
       typeName: "TypeError", message: "cannot assign to member '\(memberName(constant))' of \(typeName(of: object))")
   }
@@ -207,6 +225,17 @@ extension VM {
   }
 
   func callMethod(_ receiver: Value, name: String, arguments: [Value]) throws(RuntimeError) -> Value {
+    if let instance = receiver.object(as: InstanceObject.self) {
+      if let method = instance.cls.methods[name] { return try call(closure: method, arguments: [receiver] + arguments) }
+      if let value = try instanceMember(instance, name) { return try callValue(value, arguments: arguments) }
+      throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no method '\(name)'")
+    }
+    if let cls = receiver.object(as: ClassObject.self) {
+      if let method = cls.methods["static:" + name] {
+        return try call(closure: method, arguments: [receiver] + arguments)
+      }
+      throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no static method '\(name)'")
+    }
     if receiver.tag == .object && receiver.objectKind == .module {
       return try callValue(moduleMember(receiver, name: string(name)), arguments: arguments)
     }
@@ -243,6 +272,9 @@ extension VM {
   /// `value is type`, where `type` is a value naming a type (a built-in type function).
   @inline(never)
   func isInstance(_ value: Value, ofType type: Value) throws(RuntimeError) -> Bool {
+    if let cls = type.object(as: ClassObject.self) {
+      return value.object(as: InstanceObject.self)?.cls.isSubclass(of: cls) ?? false
+    }
     guard let native = type.object(as: NativeFunctionObject.self), let name = native.instanceType else {
       throw RuntimeError(typeName: "TypeError", message: "\(describe(type)) is not a type")
     }
@@ -251,6 +283,7 @@ extension VM {
 
   /// A capitalized or dotted name in a pattern: a type test when it names a type, else `==`.
   func matchesPath(_ value: Value, _ pattern: Value) throws(RuntimeError) -> Bool {
+    if pattern.object(as: ClassObject.self) != nil { return try isInstance(value, ofType: pattern) }
     if let native = pattern.object(as: NativeFunctionObject.self), let name = native.instanceType {
       return isInstance(value, of: name)
     }

@@ -351,9 +351,42 @@ extension VM {
             try setMember(registers[a], name: constants[Instruction.b(word)], registers[Instruction.c(word)])
           case .invoke:
             fiber.frames[frameIndex].pc = pc
+            let receiver = registers[a]
+            var argumentCount = Instruction.b(word)
+            if receiver.tag == .object && receiver.objectKind == .instance,
+              let method = receiver.withObject(
+                as: InstanceObject.self,
+                {
+                  $0.cls.methods[memberName(constants[Instruction.c(word)])]
+                })
+            {
+              // A script method: shift the arguments up one so the receiver is argument 0.
+              (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
+              registers[a + 1] = receiver
+              registers[a] = .object(method)
+              argumentCount += 1
+              let target = Unmanaged.passUnretained(method)
+              let (fastArity, registerCount) = (method.fastArity, method.registerCount)
+              if argumentCount != fastArity {
+                argumentCount = try adjustArguments(method, at: base + a + 1, count: argumentCount)
+              }
+              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              let newBase = base + a + 1
+              if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+              frameIndex += 1
+              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+              fiber.frameCount = frameIndex + 1
+              closure = target
+              base = newBase
+              registers = fiber.stack + base
+              pc = 0
+              code = target._withUnsafeGuaranteedRef { $0.code }
+              constants = target._withUnsafeGuaranteedRef { $0.constants }
+              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+              continue
+            }
             let result = try invoke(
-              registers[a], name: constants[Instruction.c(word)], arguments: registers + a + 1,
-              count: Instruction.b(word))
+              receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount)
             registers = fiber.stack + base
             registers[a] = result
           case .forPrepare:
@@ -415,6 +448,19 @@ extension VM {
           case .importMember:
             fiber.frames[frameIndex].pc = pc
             registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
+          case .newClass:
+            fiber.frames[frameIndex].pc = pc
+            let superIndex = Instruction.b(word)
+            registers[a] = try makeClass(
+              name: constants[Instruction.c(word)], superclass: superIndex == 255 ? nil : registers[superIndex])
+          case .defineField:
+            registers[a].object(as: ClassObject.self)?.addField(memberName(constants[Instruction.c(word)]))
+          case .defineMethod:
+            defineMethod(registers[a], registers[Instruction.b(word)], key: constants[Instruction.c(word)])
+          case .getSuper:
+            fiber.frames[frameIndex].pc = pc
+            registers[a] = try superMember(
+              registers[Instruction.b(word)], name: constants[Instruction.c(word)], from: closure)
           case .nop:
             break
           }

@@ -4,7 +4,8 @@ import TernBytecode
 
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
-  case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error, module
+  case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error, module,
+    classObject, instance
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -353,6 +354,7 @@ final class FunctionObject: HeapObject {
   let parameterHasDefault: [Bool]
   /// The module whose globals this function's code reads and writes.
   let module: ModuleObject
+  let isMethod: Bool
 
   init(proto: Prototype, constants: [Value], prototypes: [FunctionObject], module: ModuleObject) {
     self.module = module
@@ -375,6 +377,7 @@ final class FunctionObject: HeapObject {
     hasRest = proto.hasRest
     parameterNames = proto.parameterNames
     parameterHasDefault = proto.parameterHasDefault
+    isMethod = proto.isMethod
     super.init(kind: .function)
   }
 
@@ -422,6 +425,8 @@ final class ClosureObject: HeapObject {
   let fastArity: Int
   let registerCount: Int
   unowned(unsafe) let module: ModuleObject
+  /// For a method: the class that defines it (where `super` starts looking).
+  weak var owner: ClassObject?
 
   init(function: FunctionObject, upvalues: [UpvalueObject]) {
     self.function = function
@@ -459,18 +464,92 @@ final class NativeFunctionObject: HeapObject {
   }
 }
 
-/// A built-in method taken as a value (`let f = xs.append`).
+/// A method taken as a value (`let f = xs.append`, `let g = dog.speak`): a built-in
+/// method by name, or a script method closure, with its receiver.
 final class BoundMethodObject: HeapObject {
   let receiver: Value
   let name: String
+  let method: ClosureObject?
 
-  init(receiver: Value, name: String) {
+  init(receiver: Value, name: String, method: ClosureObject? = nil) {
     self.receiver = receiver
     self.name = name
+    self.method = method
     super.init(kind: .boundMethod)
   }
 
-  override func traceChildren(_ collector: inout GarbageCollector) { collector.mark(receiver) }
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    collector.mark(receiver)
+    if let method { collector.mark(.object(method)) }
+  }
+}
+
+/// A class: its fields (fixed slots, inherited ones first) and its methods (inherited ones
+/// copied down when the class is made, so a lookup is one dictionary probe).
+final class ClassObject: HeapObject {
+  let name: String
+  let superclass: ClassObject?
+  private(set) var fieldNames: [String]
+  private(set) var fieldIndex: [String: Int]
+  /// Methods by key: `name`, `init`, `get:x`, `set:x`, `static:x`, `op:+`.
+  var methods: [String: ClosureObject]
+  /// The built-in error type at the root of the hierarchy (`Error`, `KeyError`, …), if any:
+  /// instances of such classes are errors.
+  let errorBase: String?
+
+  init(name: String, superclass: ClassObject?, errorBase: String?) {
+    self.name = name
+    self.superclass = superclass
+    fieldNames = superclass?.fieldNames ?? (errorBase != nil ? ["message", "stackTrace"] : [])
+    fieldIndex = superclass?.fieldIndex ?? (errorBase != nil ? ["message": 0, "stackTrace": 1] : [:])
+    methods = superclass?.methods ?? [:]
+    self.errorBase = errorBase ?? superclass?.errorBase
+    super.init(kind: .classObject)
+  }
+
+  func addField(_ name: String) {
+    guard fieldIndex[name] == nil else { return }
+    fieldIndex[name] = fieldNames.count
+    fieldNames.append(name)
+  }
+
+  func isSubclass(of other: ClassObject) -> Bool {
+    var current: ClassObject? = self
+    while let candidate = current {
+      if candidate === other { return true }
+      current = candidate.superclass
+    }
+    return false
+  }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    if let superclass { collector.mark(.object(superclass)) }
+    for method in methods.values { collector.mark(.object(method)) }
+  }
+}
+
+/// An instance of a script class: a fixed array of field slots.
+final class InstanceObject: HeapObject {
+  let cls: ClassObject
+  let fields: UnsafeMutablePointer<Value>
+  let fieldCount: Int
+
+  init(cls: ClassObject) {
+    self.cls = cls
+    fieldCount = cls.fieldNames.count
+    fields = .allocate(capacity: max(1, fieldCount))
+    fields.initialize(repeating: .null, count: fieldCount)
+    super.init(kind: .instance)
+  }
+
+  deinit { fields.deallocate() }
+
+  override var byteSize: Int { 48 + fieldCount * 16 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    collector.mark(.object(cls))
+    for index in 0..<fieldCount { collector.mark(fields[index]) }
+  }
 }
 
 /// An integer outside the 64-bit range. Results that fit in 64 bits are always turned back

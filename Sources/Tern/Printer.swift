@@ -23,6 +23,8 @@ extension VM {
       case .function, .closure, .native, .boundMethod: return "Function"
       case .upvalue: return "Upvalue"
       case .module: return "Module"
+      case .classObject: return "Class"
+      case .instance: return (value.object as! InstanceObject).cls.name
       case .error: return (value.object as! ErrorObject).typeName
       }
     }
@@ -92,6 +94,18 @@ extension VM {
         out += String(big.value)
       case let closure as ClosureObject:
         out += "<fn \(closure.function.name)>"
+      case let instance as InstanceObject:
+        if let method = instance.cls.methods["toString"],
+          let text = try? call(closure: method, arguments: [value])
+        {
+          describe(text, quoted: false, into: &out, depth: depth + 1)
+        } else if let message = errorInstanceMessage(instance) {
+          out += message.isEmpty ? instance.cls.name : "\(instance.cls.name): \(message)"
+        } else {
+          out += "<\(instance.cls.name) instance>"
+        }
+      case let cls as ClassObject:
+        out += "<class \(cls.name)>"
       case let module as ModuleObject:
         out += "<module \(module.name)>"
       case let error as ErrorObject:

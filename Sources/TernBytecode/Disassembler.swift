@@ -44,7 +44,7 @@ public enum Disassembler {
     case .abc:
       var text = name + "\(a) \(Instruction.b(word)) \(Instruction.c(word))"
       switch op {
-      case .getMember, .invoke, .callGeneral, .importMember:
+      case .getMember, .invoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod, .getSuper:
         text += constantComment(Instruction.c(word), proto)
       case .setMember:
         text += constantComment(Instruction.b(word), proto)

@@ -25,6 +25,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case interpolate
   case throwValue
   case importModule, importMember
+  case newClass, defineField, defineMethod, getSuper
   case nop
 
   /// How the operands are packed.
@@ -133,6 +134,11 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
         "if R[A] lies in R[B] ..< R[B+1] (C = 0) or R[B] ... R[B+1] (C = 1), nil ends open, skip the next instruction"
     case .matchFailed: return "MatchError: R[A] does not match the pattern written K[Bx] (none matched when empty)"
     case .throwValue: return "throw R[A]"
+    case .newClass: return "R[A] := a new class named K[C], subclass of R[B] (B = 255: none)"
+    case .defineField: return "class R[A] gets the field K[C] (kept if inherited)"
+    case .defineMethod:
+      return "class R[A] gets the method R[B] under the name K[C] (`get:x`, `set:x`, `static:x`, `op:+`, `init`)"
+    case .getSuper: return "R[A] := the superclass method K[C] of the running method's class, bound to R[B]"
     case .importModule: return "R[A] := the module K[Bx] (a name or a path), run on first import"
     case .importMember: return "R[A] := member K[C] of module R[B] (ImportError if missing or private)"
     case .nop: return "do nothing"

@@ -62,6 +62,9 @@ public struct Prototype: Sendable {
   public var parameterHasDefault: [Bool] = []
   /// True when a `...rest` parameter follows the others (in register `parameterCount`).
   public var hasRest = false
+  /// True for methods: parameter 0 is the receiver (`self`, or `Self` for static methods),
+  /// which arity messages do not count.
+  public var isMethod = false
   /// Parameter names, for named arguments and error messages.
   public var parameterNames: [String] = []
   /// Registers the function needs.

@@ -144,6 +144,9 @@ extension FunctionCompiler {
       compileExpression(object, into: base)
       if isOptional { exitIfNil(base) }
       for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
+      // A script method takes the receiver as its first argument: the VM shifts the
+      // arguments up one register, so keep one free.
+      _ = allocateRegister()
       currentRange = range
       emit(Instruction.abc(.invoke, base, arguments.count, memberConstant(name.name)))
     } else {
@@ -185,11 +188,24 @@ extension FunctionCompiler {
 
   // MARK: - Functions
 
-  func compileFunction(_ function: FunctionDecl, into target: Int) {
-    let name = function.name?.name ?? "<anonymous>"
+  /// Compiles a function (or, with `receiver`, a method whose parameter 0 is the receiver
+  /// named `receiver`) into a closure in `target`.
+  func compileFunction(
+    _ function: FunctionDecl, into target: Int, receiver: String? = nil, qualifiedName: String? = nil
+  ) {
+    let name = qualifiedName ?? function.name?.name ?? "<anonymous>"
     let line = context.source.location(of: function.range.start).line
     let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
     child.currentRange = function.range
+    child.classContext = receiver == nil ? classContext : (receiver == "self" ? .instanceMethod : .staticMethod)
+    if let receiver {
+      child.declareLocal(receiver, isMutable: false, register: 0)
+      child.proto.parameterNames.append(receiver)
+      child.proto.parameterCount = 1
+      child.proto.parameterHasDefault = [false]
+      child.proto.requiredCount = 1
+      child.proto.isMethod = true
+    }
     var destructured: [(Pattern, Int)] = []
     var defaults: [(Expr, Int)] = []
     for parameter in function.parameters {

@@ -170,6 +170,29 @@ extension FunctionCompiler {
       emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
     case .function(let function):
       compileFunction(function, into: target)
+    case .selfRef:
+      guard classContext == .instanceMethod else {
+        error("`self` is only available inside a method")
+        return
+      }
+      compileNameLoad("self", into: target, range: expr.range)
+    case .selfType:
+      switch classContext {
+      case .staticMethod: compileNameLoad("Self", into: target, range: expr.range)
+      case .instanceMethod:
+        let receiver = allocateRegister()
+        compileNameLoad("self", into: receiver, range: expr.range)
+        emit(Instruction.abc(.getMember, target, receiver, memberConstant("(class)")))
+      case .none: error("`Self` is only available inside a class")
+      }
+    case .superMember(let name):
+      guard classContext == .instanceMethod else {
+        error("`super` is only available inside a method")
+        return
+      }
+      let receiver = allocateRegister()
+      compileNameLoad("self", into: receiver, range: expr.range)
+      emit(Instruction.abc(.getSuper, target, receiver, memberConstant(name.name)))
     case .block(let block):
       compileBlock(block, into: target)
     case .ifExpr(let condition, let thenBlock, let elseBranch):

@@ -140,7 +140,9 @@ extension FunctionCompiler {
         emit(Instruction.abc(.importMember, member, moduleRegister, memberConstant(imported.name.name)))
         emit(Instruction.aBx(.setGlobal, member, context.slot(for: imported.alias?.name ?? imported.name.name)))
       }
-    case .classDecl, .recordDecl, .enumDecl, .effectDecl, .moduleAttribute:
+    case .classDecl(let decl):
+      compileClass(decl)
+    case .recordDecl, .enumDecl, .effectDecl, .moduleAttribute:
       unsupported(statement.kindName, at: statement.range)
     }
   }

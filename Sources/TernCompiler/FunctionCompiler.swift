@@ -41,6 +41,11 @@ final class FunctionCompiler {
   var finallyContexts: [FinallyContext] = []
   /// > 0 while compiling a `finally` block, where `return`, `break` and `continue` are errors.
   var finallyDepth = 0
+  /// Where `self`, `Self` and `super` mean something.
+  enum ClassContext {
+    case none, instanceMethod, staticMethod
+  }
+  var classContext = ClassContext.none
   /// Jumps out of the `?.` chains being compiled, innermost last.
   var optionalExits: [[Int]] = []
 

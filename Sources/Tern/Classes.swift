@@ -1,0 +1,123 @@
+import TernBytecode
+
+// Classes and instances: making classes, constructing, fields, methods, `super`, operator
+// methods, getters and setters.
+
+extension VM {
+  @inline(never)
+  func makeClass(name constant: Value, superclass: Value?) throws(RuntimeError) -> Value {
+    let name = stringValue(constant) ?? "?"
+    var superclassObject: ClassObject?
+    var errorBase: String?
+    if let superclass {
+      if let cls = superclass.object(as: ClassObject.self) {
+        superclassObject = cls
+      } else if let native = superclass.object(as: NativeFunctionObject.self), let type = native.instanceType,
+        Self.errorTypes.contains(type)
+      {
+        errorBase = type
+      } else {
+        throw RuntimeError(typeName: "TypeError", message: "\(name) cannot inherit from \(describe(superclass))")
+      }
+    }
+    return .object(heap.allocate(ClassObject(name: name, superclass: superclassObject, errorBase: errorBase)))
+  }
+
+  @inline(never)
+  func defineMethod(_ classValue: Value, _ method: Value, key constant: Value) {
+    guard let cls = classValue.object(as: ClassObject.self), let closure = method.object(as: ClosureObject.self) else {
+      return
+    }
+    closure.owner = cls
+    cls.methods[stringValue(constant) ?? "?"] = closure
+  }
+
+  /// Calling a class: a new instance, initialised by `init` (or, for error classes without
+  /// one, by the built-in error initialiser taking the message).
+  func construct(_ cls: ClassObject, arguments: [Value]) throws(RuntimeError) -> Value {
+    let instance = heap.allocate(InstanceObject(cls: cls))
+    return try withRoot(.object(instance)) { () throws(RuntimeError) -> Value in
+      if let initializer = cls.methods["init"] {
+        _ = try call(closure: initializer, arguments: [.object(instance)] + arguments)
+      } else if cls.errorBase != nil {
+        if arguments.count > 1 {
+          throw RuntimeError(
+            typeName: "TypeError", message: "\(cls.name) expects 0 to 1 arguments but got \(arguments.count)")
+        }
+        instance.fields[0] = arguments.first.map { string(describe($0)) } ?? string("")
+      } else if !arguments.isEmpty {
+        throw RuntimeError(
+          typeName: "TypeError", message: "\(cls.name) expects 0 arguments but got \(arguments.count)")
+      }
+      return .object(instance)
+    }
+  }
+
+  /// `instance.name`: a field, a getter, or a method bound to the instance.
+  func instanceMember(_ instance: InstanceObject, _ name: String) throws(RuntimeError) -> Value? {
+    if let index = instance.cls.fieldIndex[name] { return instance.fields[index] }
+    if let getter = instance.cls.methods["get:" + name] {
+      return try call(closure: getter, arguments: [.object(instance)])
+    }
+    if let method = instance.cls.methods[name] {
+      return .object(heap.allocate(BoundMethodObject(receiver: .object(instance), name: name, method: method)))
+    }
+    if name == "(class)" { return .object(instance.cls) }
+    return nil
+  }
+
+  func setInstanceMember(_ instance: InstanceObject, _ name: String, _ value: Value) throws(RuntimeError) {
+    if let index = instance.cls.fieldIndex[name] {
+      instance.fields[index] = value
+      return
+    }
+    if let setter = instance.cls.methods["set:" + name] {
+      _ = try call(closure: setter, arguments: [.object(instance), value])
+      return
+    }
+    throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+  }
+
+  /// `Class.name`: a static method bound to the class.
+  func classMember(_ cls: ClassObject, _ name: String) -> Value? {
+    if let method = cls.methods["static:" + name] {
+      return .object(heap.allocate(BoundMethodObject(receiver: .object(cls), name: name, method: method)))
+    }
+    return nil
+  }
+
+  /// `super.name` inside a method of `owner`.
+  @inline(never)
+  func superMember(_ receiver: Value, name constant: Value, from closure: Unmanaged<ClosureObject>) throws(RuntimeError)
+    -> Value
+  {
+    let name = stringValue(constant) ?? "?"
+    let owner = closure.takeUnretainedValue().owner
+    if let superclass = owner?.superclass, let method = superclass.methods[name] {
+      return .object(heap.allocate(BoundMethodObject(receiver: receiver, name: name, method: method)))
+    }
+    if name == "init", owner?.errorBase != nil, let instance = receiver.object(as: InstanceObject.self) {
+      // `super.init(message)` in a subclass of a built-in error type.
+      let native = NativeFunctionObject(name: "init", arity: 0...1) { vm, arguments in
+        instance.fields[0] = arguments.first.map { vm.string(vm.describe($0)) } ?? vm.string("")
+        return .null
+      }
+      return .object(heap.allocate(native))
+    }
+    throw RuntimeError(
+      typeName: "TypeError",
+      message: "\(owner?.superclass?.name ?? owner?.name ?? "class") has no method '\(name)' for super")
+  }
+
+  /// An operator method of the left operand's class, if it has one.
+  func operatorMethod(_ value: Value, _ symbol: String) -> ClosureObject? {
+    guard value.tag == .object, value.objectKind == .instance else { return nil }
+    return (value.object as! InstanceObject).cls.methods["op:" + symbol]
+  }
+
+  /// The message of an error instance (a script class extending a built-in error type).
+  func errorInstanceMessage(_ instance: InstanceObject) -> String? {
+    guard instance.cls.errorBase != nil else { return nil }
+    return stringValue(instance.fields[0]) ?? describe(instance.fields[0])
+  }
+}
