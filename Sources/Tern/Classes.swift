@@ -20,7 +20,9 @@ extension VM {
         throw RuntimeError(typeName: "TypeError", message: "\(name) cannot inherit from \(describe(superclass))")
       }
     }
-    return .object(heap.allocate(ClassObject(name: name, superclass: superclassObject, errorBase: errorBase)))
+    classSerials += 1
+    let cls = ClassObject(name: name, superclass: superclassObject, errorBase: errorBase, serial: classSerials)
+    return .object(heap.allocate(cls))
   }
 
   @inline(never)
@@ -119,5 +121,19 @@ extension VM {
   func errorInstanceMessage(_ instance: InstanceObject) -> String? {
     guard instance.cls.errorBase != nil else { return nil }
     return stringValue(instance.fields[0]) ?? describe(instance.fields[0])
+  }
+}
+
+extension VM {
+  /// Fills the inline cache of a member instruction after a slow-path lookup.
+  func cacheField(_ cache: UnsafeMutablePointer<MemberCache>, _ object: Value, _ name: Value) {
+    guard let instance = object.object(as: InstanceObject.self),
+      let slot = instance.cls.fieldIndex[memberName(name)]
+    else { return }
+    cache.pointee = MemberCache(classSerial: instance.classSerial, slot: slot, method: nil)
+  }
+
+  func cacheMethod(_ cache: UnsafeMutablePointer<MemberCache>, _ instance: InstanceObject, _ method: ClosureObject) {
+    cache.pointee = MemberCache(classSerial: instance.classSerial, slot: 0, method: Unmanaged.passUnretained(method))
   }
 }

@@ -4,6 +4,9 @@ struct CallFrame {
   var pc: Int
   /// Index in the fiber's stack of the frame's R[0]; the callee itself sits at `base - 1`.
   var base: Int
+  /// An `init` run by calling a class: the call's value is the instance (R[0]), whatever
+  /// `init` returns.
+  var returnsSelf = false
 }
 
 /// A stack of registers and call frames. (Today the VM runs one; fibers, tasks and effect

@@ -221,6 +221,9 @@ extension VM {
     throws(RuntimeError) -> Value
   {
     let values = Array(UnsafeBufferPointer(start: arguments, count: count))
+    if receiver.tag == .object && receiver.objectKind == .module {
+      return try callValue(moduleMember(receiver, name: constant), arguments: values)
+    }
     return try callMethod(receiver, name: memberName(constant), arguments: values)
   }
 

@@ -17,6 +17,7 @@ extension VM {
     var code = closure._withUnsafeGuaranteedRef { $0.code }
     var constants = closure._withUnsafeGuaranteedRef { $0.constants }
     var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+    var caches = closure._withUnsafeGuaranteedRef { $0.caches }
 
     while true {
       do throws(RuntimeError) {
@@ -207,6 +208,39 @@ extension VM {
               code = target._withUnsafeGuaranteedRef { $0.code }
               constants = target._withUnsafeGuaranteedRef { $0.constants }
               globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = target._withUnsafeGuaranteedRef { $0.caches }
+            } else if callee.tag == .object && callee.objectKind == .classObject,
+              let initializer = callee.withObject(as: ClassObject.self, { $0.initializer })
+            {
+              // Calling a class: a new instance as argument 0 of its `init`, whose frame
+              // returns the instance.
+              let instance = heap.allocate(InstanceObject(cls: callee.object as! ClassObject))
+              fiber.ensureStack(base + a + argumentCount + 2 + initializer.registerCount)
+              registers = fiber.stack + base
+              (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
+              registers[a + 1] = .object(instance)
+              registers[a] = .object(initializer)
+              argumentCount += 1
+              if argumentCount != initializer.fastArity {
+                argumentCount = try adjustArguments(initializer, at: base + a + 1, count: argumentCount)
+              }
+              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              let target = Unmanaged.passUnretained(initializer)
+              let newBase = base + a + 1
+              if newBase + initializer.registerCount > fiber.stackCapacity {
+                fiber.ensureStack(newBase + initializer.registerCount + 1)
+              }
+              frameIndex += 1
+              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase, returnsSelf: true)
+              fiber.frameCount = frameIndex + 1
+              closure = target
+              base = newBase
+              registers = fiber.stack + base
+              pc = 0
+              code = target._withUnsafeGuaranteedRef { $0.code }
+              constants = target._withUnsafeGuaranteedRef { $0.constants }
+              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = target._withUnsafeGuaranteedRef { $0.caches }
             } else {
               let result = try callValue(
                 callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -239,12 +273,13 @@ extension VM {
               code = target._withUnsafeGuaranteedRef { $0.code }
               constants = target._withUnsafeGuaranteedRef { $0.constants }
               globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = target._withUnsafeGuaranteedRef { $0.caches }
             } else {
               let result = try callValue(
                 callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
               registers = fiber.stack + base
               registers[a] = result
-              // Return it as `returnValue a 1` would.
+              // Return it as `returnValue a 1` would (a constructor frame never tail-calls).
               if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
               fiber.frameCount = frameIndex
               if frameIndex == stopDepth {
@@ -259,9 +294,11 @@ extension VM {
               code = closure._withUnsafeGuaranteedRef { $0.code }
               constants = closure._withUnsafeGuaranteedRef { $0.constants }
               globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = closure._withUnsafeGuaranteedRef { $0.caches }
             }
           case .returnValue:
-            let result = Instruction.b(word) == 0 ? Value.null : registers[a]
+            let result =
+              fiber.frames[frameIndex].returnsSelf ? registers[0] : Instruction.b(word) == 0 ? Value.null : registers[a]
             if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
             fiber.frameCount = frameIndex
             if frameIndex == stopDepth {
@@ -276,6 +313,7 @@ extension VM {
             code = closure._withUnsafeGuaranteedRef { $0.code }
             constants = closure._withUnsafeGuaranteedRef { $0.constants }
             globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+            caches = closure._withUnsafeGuaranteedRef { $0.caches }
           case .jumpIfDefined:
             if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
           case .jumpIfNil:
@@ -344,31 +382,65 @@ extension VM {
             fiber.frames[frameIndex].pc = pc
             try setIndex(object, index, value)
           case .getMember:
+            let object = registers[Instruction.b(word)]
+            let cache = caches + (pc - 1)
+            if object.tag == .object && object.objectKind == .instance {
+              let cached: Value? = object.withObject(as: InstanceObject.self) { instance in
+                instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil
+                  ? instance.fields[cache.pointee.slot] : nil
+              }
+              if let cached {
+                registers[a] = cached
+                continue
+              }
+            }
             fiber.frames[frameIndex].pc = pc
-            registers[a] = try getMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
+            registers[a] = try getMember(object, name: constants[Instruction.c(word)])
+            cacheField(cache, object, constants[Instruction.c(word)])
           case .setMember:
+            let object = registers[a]
+            let cache = caches + (pc - 1)
+            if object.tag == .object && object.objectKind == .instance {
+              let value = registers[Instruction.c(word)]
+              let stored: Bool = object.withObject(as: InstanceObject.self) { instance in
+                guard instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil else {
+                  return false
+                }
+                instance.fields[cache.pointee.slot] = value
+                return true
+              }
+              if stored { continue }
+            }
             fiber.frames[frameIndex].pc = pc
-            try setMember(registers[a], name: constants[Instruction.b(word)], registers[Instruction.c(word)])
+            try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
+            cacheField(cache, object, constants[Instruction.b(word)])
           case .invoke:
             fiber.frames[frameIndex].pc = pc
             let receiver = registers[a]
             var argumentCount = Instruction.b(word)
-            if receiver.tag == .object && receiver.objectKind == .instance,
-              let method = receiver.withObject(
-                as: InstanceObject.self,
-                {
-                  $0.cls.methods[memberName(constants[Instruction.c(word)])]
-                })
-            {
+            let cache = caches + (pc - 1)
+            var cachedMethod: Unmanaged<ClosureObject>?
+            if receiver.tag == .object && receiver.objectKind == .instance {
+              cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
+                if instance.classSerial == cache.pointee.classSerial, let method = cache.pointee.method {
+                  return method
+                }
+                guard let method = instance.cls.methods[memberName(constants[Instruction.c(word)])] else { return nil }
+                cacheMethod(cache, instance, method)
+                return Unmanaged.passUnretained(method)
+              }
+            }
+            if let cachedMethod {
+              let target = cachedMethod
               // A script method: shift the arguments up one so the receiver is argument 0.
               (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
               registers[a + 1] = receiver
-              registers[a] = .object(method)
+              registers[a] = Value(payload: UInt64(UInt(bitPattern: target.toOpaque())), tag: .object)
               argumentCount += 1
-              let target = Unmanaged.passUnretained(method)
-              let (fastArity, registerCount) = (method.fastArity, method.registerCount)
+              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
               if argumentCount != fastArity {
-                argumentCount = try adjustArguments(method, at: base + a + 1, count: argumentCount)
+                argumentCount = try adjustArguments(
+                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
               }
               if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
               let newBase = base + a + 1
@@ -383,6 +455,7 @@ extension VM {
               code = target._withUnsafeGuaranteedRef { $0.code }
               constants = target._withUnsafeGuaranteedRef { $0.constants }
               globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = target._withUnsafeGuaranteedRef { $0.caches }
               continue
             }
             let result = try invoke(
@@ -482,6 +555,7 @@ extension VM {
         code = closure._withUnsafeGuaranteedRef { $0.code }
         constants = closure._withUnsafeGuaranteedRef { $0.constants }
         globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+        caches = closure._withUnsafeGuaranteedRef { $0.caches }
         registers[handler.register] = caughtValue(&error)
         pc = handler.target
       }

@@ -332,6 +332,16 @@ final class RangeObject: HeapObject {
   }
 }
 
+/// A per-instruction inline cache for member access on instances: the class it last saw
+/// (by serial number, never reused) and where the member was.
+struct MemberCache {
+  var classSerial = 0
+  /// Field slot, for field reads and writes.
+  var slot = 0
+  /// The method closure, for `invoke`.
+  var method: Unmanaged<ClosureObject>?
+}
+
 /// A loaded function prototype: bytecode and constants in unsafe buffers the loop reads
 /// directly, plus debug information for errors and stack traces.
 final class FunctionObject: HeapObject {
@@ -346,6 +356,8 @@ final class FunctionObject: HeapObject {
   let lines: [Int32]
   let columns: [Int32]
   let handlers: [ExceptionHandler]
+  /// One inline cache per instruction (only member instructions use theirs).
+  let caches: UnsafeMutablePointer<MemberCache>
   let parameterCount: Int
   let registerCount: Int
   let requiredCount: Int
@@ -371,6 +383,8 @@ final class FunctionObject: HeapObject {
     lines = proto.lines
     columns = proto.columns
     handlers = proto.handlers
+    caches = .allocate(capacity: max(1, proto.code.count))
+    caches.initialize(repeating: MemberCache(), count: max(1, proto.code.count))
     parameterCount = proto.parameterCount
     registerCount = proto.registerCount
     requiredCount = proto.requiredCount
@@ -384,6 +398,7 @@ final class FunctionObject: HeapObject {
   deinit {
     code.deallocate()
     constants.deallocate()
+    caches.deallocate()
   }
 
   override var byteSize: Int { 128 + codeCount * 8 + constantCount * 16 }
@@ -421,12 +436,14 @@ final class ClosureObject: HeapObject {
   // function object's reference count.
   let code: UnsafeMutablePointer<UInt32>
   let constants: UnsafeMutablePointer<Value>
+  let caches: UnsafeMutablePointer<MemberCache>
   /// The argument count a call can take without adjusting (defaults, rest); -1 for never.
   let fastArity: Int
   let registerCount: Int
   unowned(unsafe) let module: ModuleObject
-  /// For a method: the class that defines it (where `super` starts looking).
-  weak var owner: ClassObject?
+  /// For a method: the class that defines it (where `super` starts looking). Kept alive by
+  /// the collector (traced below), so no reference count is needed.
+  unowned(unsafe) var owner: ClassObject?
 
   init(function: FunctionObject, upvalues: [UpvalueObject]) {
     self.function = function
@@ -434,6 +451,7 @@ final class ClosureObject: HeapObject {
     self.upvalues = upvalues
     code = function.code
     constants = function.constants
+    caches = function.caches
     fastArity = function.hasRest || function.requiredCount != function.parameterCount ? -1 : function.parameterCount
     registerCount = function.registerCount
     super.init(kind: .closure)
@@ -444,6 +462,7 @@ final class ClosureObject: HeapObject {
   override func traceChildren(_ collector: inout GarbageCollector) {
     collector.mark(.object(function))
     for upvalue in upvalues { collector.mark(.object(upvalue)) }
+    if let owner { collector.mark(.object(owner)) }
   }
 }
 
@@ -488,21 +507,30 @@ final class BoundMethodObject: HeapObject {
 /// copied down when the class is made, so a lookup is one dictionary probe).
 final class ClassObject: HeapObject {
   let name: String
+  /// Unique per class for the VM's lifetime (inline caches compare it, not addresses,
+  /// which a collected class could pass on to a new one).
+  let serial: Int
   let superclass: ClassObject?
   private(set) var fieldNames: [String]
   private(set) var fieldIndex: [String: Int]
   /// Methods by key: `name`, `init`, `get:x`, `set:x`, `static:x`, `op:+`.
-  var methods: [String: ClosureObject]
+  var methods: [String: ClosureObject] {
+    didSet { initializer = methods["init"] }
+  }
+  /// `methods["init"]`, looked up once.
+  private(set) var initializer: ClosureObject?
   /// The built-in error type at the root of the hierarchy (`Error`, `KeyError`, …), if any:
   /// instances of such classes are errors.
   let errorBase: String?
 
-  init(name: String, superclass: ClassObject?, errorBase: String?) {
+  init(name: String, superclass: ClassObject?, errorBase: String?, serial: Int) {
     self.name = name
+    self.serial = serial
     self.superclass = superclass
     fieldNames = superclass?.fieldNames ?? (errorBase != nil ? ["message", "stackTrace"] : [])
     fieldIndex = superclass?.fieldIndex ?? (errorBase != nil ? ["message": 0, "stackTrace": 1] : [:])
     methods = superclass?.methods ?? [:]
+    initializer = superclass?.initializer
     self.errorBase = errorBase ?? superclass?.errorBase
     super.init(kind: .classObject)
   }
@@ -530,12 +558,15 @@ final class ClassObject: HeapObject {
 
 /// An instance of a script class: a fixed array of field slots.
 final class InstanceObject: HeapObject {
-  let cls: ClassObject
+  /// Kept alive by the collector (traced below): no reference counting per instance.
+  unowned(unsafe) let cls: ClassObject
+  let classSerial: Int
   let fields: UnsafeMutablePointer<Value>
   let fieldCount: Int
 
   init(cls: ClassObject) {
     self.cls = cls
+    classSerial = cls.serial
     fieldCount = cls.fieldNames.count
     fields = .allocate(capacity: max(1, fieldCount))
     fields.initialize(repeating: .null, count: fieldCount)

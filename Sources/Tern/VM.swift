@@ -44,6 +44,8 @@ public final class VM {
   /// Interned symbol names; a symbol value holds its index.
   var symbolNames: [String] = []
   var symbolIDs: [String: Int] = [:]
+  /// The last class serial handed out.
+  var classSerials = 0
   /// Values a native holds while it may allocate.
   var temporaryRoots: [Value] = []
 

@@ -198,6 +198,7 @@ extension FunctionCompiler {
     let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
     child.currentRange = function.range
     child.classContext = receiver == nil ? classContext : (receiver == "self" ? .instanceMethod : .staticMethod)
+    child.isInitializer = receiver != nil && function.name?.name == "init"
     if let receiver {
       child.declareLocal(receiver, isMutable: false, register: 0)
       child.proto.parameterNames.append(receiver)

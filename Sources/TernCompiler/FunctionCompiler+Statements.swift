@@ -40,7 +40,7 @@ extension FunctionCompiler {
       return
     }
     // A call in tail position stays one through `if`, `match` and blocks.
-    if !isModuleLevel {
+    if !isModuleLevel && !isInitializer {
       switch value.kind {
       case .ifExpr(let condition, let thenBlock, let elseBranch):
         let skipThen = compileCondition(condition, jumpWhen: false)
@@ -61,7 +61,8 @@ extension FunctionCompiler {
       }
     }
     currentRange = value.range
-    if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !arguments.contains(where: \.isSpecial),
+    if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !isInitializer,
+      !arguments.contains(where: \.isSpecial),
       !callee.isMemberAccess
     {
       let base = compileCallSetup(callee: callee, arguments: arguments)

@@ -46,6 +46,8 @@ final class FunctionCompiler {
     case none, instanceMethod, staticMethod
   }
   var classContext = ClassContext.none
+  /// True in `init`, whose frame returns the new instance: no tail calls there.
+  var isInitializer = false
   /// Jumps out of the `?.` chains being compiled, innermost last.
   var optionalExits: [[Int]] = []
 
