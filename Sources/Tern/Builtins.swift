@@ -14,6 +14,12 @@ extension VM {
       vm.write(line + "\n")
       return .null
     }
+    defineNative("debug", arity: 1...Int.max) { vm, arguments in
+      // Like print, but to standard error and with strings quoted; returns its first argument.
+      let text = arguments.map { vm.describeQuoted($0) }.joined(separator: " ")
+      FileHandle.standardError.write(Data(("[debug] " + text + "\n").utf8))
+      return arguments[0]
+    }
     defineNative("String", arity: 1...1, instanceType: "String") { vm, arguments in
       vm.string(vm.describe(arguments[0]))
     }

@@ -113,7 +113,8 @@ struct EvalCommand: ParsableCommand {
 }
 
 /// `tern repl`: reads statements and prints their values. Input continues over several
-/// lines while brackets are open; errors are reported and the session goes on.
+/// lines while brackets are open; errors are reported and the session goes on. On a
+/// terminal, lines can be edited and earlier ones recalled (`LineEditor`).
 struct ReplCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "repl", abstract: "Start an interactive session.")
@@ -121,14 +122,12 @@ struct ReplCommand: ParsableCommand {
   func run() throws {
     let vm = VM()
     vm.output = StandardOutput.write
-    let interactive = isatty(STDIN_FILENO) != 0
+    let editor = LineEditor()
     var pending = ""
     while true {
-      if interactive {
-        StandardOutput.write(pending.isEmpty ? "> " : "... ")
-        StandardOutput.flush()
-      }
-      guard let line = readLine(strippingNewline: true) else { break }
+      StandardOutput.flush()
+      let prompt = editor.isInteractive ? (pending.isEmpty ? "> " : "... ") : ""
+      guard let line = editor.readLine(prompt: prompt) else { break }
       pending += pending.isEmpty ? line : "\n" + line
       if pending.trimmingCharacters(in: .whitespaces).isEmpty {
         pending = ""
