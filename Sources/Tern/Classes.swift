@@ -65,10 +65,18 @@ extension VM {
       return .object(heap.allocate(BoundMethodObject(receiver: .object(instance), name: name, method: method)))
     }
     if name == "(class)" { return .object(instance.cls) }
+    if name == "with" && instance.cls.flavor == .record {
+      return .object(heap.allocate(BoundMethodObject(receiver: .object(instance), name: "with")))
+    }
     return nil
   }
 
   func setInstanceMember(_ instance: InstanceObject, _ name: String, _ value: Value) throws(RuntimeError) {
+    if instance.cls.isValueType {
+      let kind = instance.cls.flavor == .record ? "record" : "enum case"
+      throw RuntimeError(
+        typeName: "TypeError", message: "cannot assign to field '\(name)' of \(kind) \(qualifiedName(instance.cls))")
+    }
     if let index = instance.cls.fieldIndex[name] {
       instance.fields[index] = value
       return
@@ -80,8 +88,9 @@ extension VM {
     throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
   }
 
-  /// `Class.name`: a static method bound to the class.
+  /// `Class.name`: an enum case, or a static method bound to the class.
   func classMember(_ cls: ClassObject, _ name: String) -> Value? {
+    if let enumCase = cls.cases[name] { return enumCase }
     if let method = cls.methods["static:" + name] {
       return .object(heap.allocate(BoundMethodObject(receiver: .object(cls), name: name, method: method)))
     }
@@ -127,7 +136,7 @@ extension VM {
 extension VM {
   /// Fills the inline cache of a member instruction after a slow-path lookup.
   func cacheField(_ cache: UnsafeMutablePointer<MemberCache>, _ object: Value, _ name: Value) {
-    guard let instance = object.object(as: InstanceObject.self),
+    guard let instance = object.object(as: InstanceObject.self), !instance.cls.isValueType,
       let slot = instance.cls.fieldIndex[memberName(name)]
     else { return }
     cache.pointee = MemberCache(classSerial: instance.classSerial, slot: slot, method: nil)
@@ -135,5 +144,57 @@ extension VM {
 
   func cacheMethod(_ cache: UnsafeMutablePointer<MemberCache>, _ instance: InstanceObject, _ method: ClosureObject) {
     cache.pointee = MemberCache(classSerial: instance.classSerial, slot: 0, method: Unmanaged.passUnretained(method))
+  }
+}
+
+// MARK: - Records and enums
+
+extension VM {
+  @inline(never)
+  func defineCase(_ enumValue: Value, _ caseValue: Value) {
+    guard let enumType = enumValue.object(as: ClassObject.self), let caseClass = caseValue.object(as: ClassObject.self)
+    else { return }
+    if caseClass.fieldNames.isEmpty {
+      let instance = heap.allocate(InstanceObject(cls: caseClass))
+      enumType.cases[caseClass.name] = .object(instance)
+    } else {
+      enumType.cases[caseClass.name] = caseValue
+    }
+  }
+
+  func positionalField(_ value: Value, _ index: Int) -> Value {
+    guard let instance = value.object(as: InstanceObject.self), index < instance.fieldCount else { return .null }
+    return instance.fields[index]
+  }
+
+  /// `.name` in a pattern: the symbol `.name`, or the enum case `name` of the value's enum.
+  func isCase(_ value: Value, named constant: Value) -> Bool {
+    let name = memberName(constant)
+    if value.tag == .symbol { return symbolNames[Int(value.payload)] == name }
+    guard let instance = value.object(as: InstanceObject.self) else { return false }
+    return instance.cls.flavor == .enumCase && instance.cls.name == name
+  }
+
+  /// The name an enum case prints with: `Shape.circle`.
+  func qualifiedName(_ cls: ClassObject) -> String {
+    cls.flavor == .enumCase ? "\(cls.superclass?.name ?? "?").\(cls.name)" : cls.name
+  }
+
+  /// `record.with(field: value, …)`: a copy with those fields replaced.
+  func recordCopy(_ instance: InstanceObject, named: [(String, Value)], positionalCount: Int) throws(RuntimeError)
+    -> Value
+  {
+    if positionalCount > 0 {
+      throw RuntimeError(typeName: "TypeError", message: "with takes field names: p.with(x: 1)")
+    }
+    let copy = heap.allocate(InstanceObject(cls: instance.cls))
+    for index in 0..<instance.fieldCount { copy.fields[index] = instance.fields[index] }
+    for (name, value) in named {
+      guard let index = instance.cls.fieldIndex[name] else {
+        throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+      }
+      copy.fields[index] = value
+    }
+    return .object(copy)
   }
 }

@@ -275,6 +275,14 @@ extension VM {
         guard let other = b.get(key), valuesEqual(value, other) else { return false }
       }
       return true
+    case (.instance, .instance) where (left.object as! InstanceObject).cls.isValueType:
+      let (a, b) = (left.object as! InstanceObject, right.object as! InstanceObject)
+      if let method = a.cls.methods["op:=="] {
+        return (try? call(closure: method, arguments: [left, right]))?.isTruthy ?? false
+      }
+      guard a.cls === b.cls else { return false }
+      for index in 0..<a.fieldCount where !valuesEqual(a.fields[index], b.fields[index]) { return false }
+      return true
     case (.instance, _):
       guard let method = operatorMethod(left, "==") else { return false }
       return (try? call(closure: method, arguments: [left, right]))?.isTruthy ?? false
@@ -381,6 +389,20 @@ extension VM {
       switch value.objectKind {
       case .string: return value.withObject(as: StringObject.self) { $0.hash }
       case .bigInteger: return (value.object as! BigIntegerObject).value.hashValue
+      case .instance where (value.object as! InstanceObject).cls.methods["hash"] != nil:
+        // A class's own `hash()` (it should agree with its `==`).
+        let method = (value.object as! InstanceObject).cls.methods["hash"]!
+        guard let hash = try? call(closure: method, arguments: [value]), hash.tag == .int else {
+          return Self.mix(value.payload)
+        }
+        return Int(hash.asInt)
+      case .instance where (value.object as! InstanceObject).cls.isValueType:
+        let instance = value.object as! InstanceObject
+        var hash = instance.classSerial
+        for index in 0..<instance.fieldCount {
+          hash = Self.mix(UInt64(bitPattern: Int64(hash ^ hashKey(instance.fields[index]))))
+        }
+        return hash
       case .tuple:
         var hash = 0x7475_706C_65
         for element in (value.object as! TupleObject).elements {
@@ -408,6 +430,11 @@ extension VM {
       throw RuntimeError(typeName: "TypeError", message: "unhashable type: \(typeName(of: value))")
     case .tuple:
       for element in (value.object as! TupleObject).elements { try checkHashable(element) }
+    case .instance:
+      let instance = value.object as! InstanceObject
+      if instance.cls.isValueType {
+        for index in 0..<instance.fieldCount { try checkHashable(instance.fields[index]) }
+      }
     default:
       break
     }

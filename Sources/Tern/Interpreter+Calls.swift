@@ -132,11 +132,30 @@ extension VM {
         positional.append(value)
       }
     }
+    if let cls = callee.object(as: ClassObject.self), let initializer = cls.initializer, !named.isEmpty {
+      let instance = heap.allocate(InstanceObject(cls: cls))
+      try withRoot(.object(instance)) { () throws(RuntimeError) in
+        _ = try call(closure: initializer, arguments: [.object(instance)] + positional, named: named)
+      }
+      fiber.stack[calleeIndex] = .object(instance)
+      return nil
+    }
     if let closure = callee.object(as: ClosureObject.self) {
       let bound = try bindArguments(closure.function, positional: positional, named: named)
       fiber.ensureStack(calleeIndex + 1 + max(bound.count, closure.registerCount) + 1)
       for (index, value) in bound.enumerated() { fiber.stack[calleeIndex + 1 + index] = value }
       return bound.count
+    }
+    if let bound = callee.object(as: BoundMethodObject.self), bound.method == nil, bound.name == "with",
+      let instance = bound.receiver.object(as: InstanceObject.self)
+    {
+      fiber.stack[calleeIndex] = try recordCopy(instance, named: named, positionalCount: positional.count)
+      return nil
+    }
+    if let bound = callee.object(as: BoundMethodObject.self), let method = bound.method {
+      let result = try call(closure: method, arguments: [bound.receiver] + positional, named: named)
+      fiber.stack[calleeIndex] = result
+      return nil
     }
     if let (name, _) = named.first {
       throw RuntimeError(typeName: "TypeError", message: "\(describe(callee)) has no parameter named '\(name)'")

@@ -143,6 +143,9 @@ extension VM {
     }
     if let cls = object.object(as: ClassObject.self) {
       if let value = classMember(cls, name) { return value }
+      if cls.flavor == .enumType {
+        throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no case '\(name)'")
+      }
       throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no static member '\(name)'")
     }
     if let value = try property(object, name) { return value }
@@ -234,8 +237,12 @@ extension VM {
       throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no method '\(name)'")
     }
     if let cls = receiver.object(as: ClassObject.self) {
+      if let enumCase = cls.cases[name] { return try callValue(enumCase, arguments: arguments) }
       if let method = cls.methods["static:" + name] {
         return try call(closure: method, arguments: [receiver] + arguments)
+      }
+      if cls.flavor == .enumType {
+        throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no case '\(name)'")
       }
       throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no static method '\(name)'")
     }
@@ -277,6 +284,10 @@ extension VM {
   func isInstance(_ value: Value, ofType type: Value) throws(RuntimeError) -> Bool {
     if let cls = type.object(as: ClassObject.self) {
       return value.object(as: InstanceObject.self)?.cls.isSubclass(of: cls) ?? false
+    }
+    if let singleton = type.object(as: InstanceObject.self), singleton.cls.flavor == .enumCase {
+      // `x is Shape.empty`: a payload-free case names itself.
+      return value.object(as: InstanceObject.self)?.cls === singleton.cls
     }
     guard let native = type.object(as: NativeFunctionObject.self), let name = native.instanceType else {
       throw RuntimeError(typeName: "TypeError", message: "\(describe(type)) is not a type")

@@ -534,6 +534,21 @@ extension VM {
             fiber.frames[frameIndex].pc = pc
             registers[a] = try superMember(
               registers[Instruction.b(word)], name: constants[Instruction.c(word)], from: closure)
+          case .setClassFlavor:
+            if let cls = registers[a].object(as: ClassObject.self) {
+              cls.flavor = [.plain, .record, .enumType, .enumCase][min(3, Instruction.b(word))]
+            }
+          case .initField:
+            registers[a].withObject(as: InstanceObject.self) {
+              $0.fields[Instruction.b(word)] = registers[Instruction.c(word)]
+            }
+          case .defineCase:
+            fiber.frames[frameIndex].pc = pc
+            defineCase(registers[a], registers[Instruction.b(word)])
+          case .recordField:
+            registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
+          case .skipIfCase:
+            if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
           case .nop:
             break
           }

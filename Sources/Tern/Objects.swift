@@ -506,7 +506,17 @@ final class BoundMethodObject: HeapObject {
 /// A class: its fields (fixed slots, inherited ones first) and its methods (inherited ones
 /// copied down when the class is made, so a lookup is one dictionary probe).
 final class ClassObject: HeapObject {
+  /// Plain classes; records and enum cases are immutable values compared field by field.
+  enum Flavor {
+    case plain, record, enumType, enumCase
+  }
+
   let name: String
+  var flavor = Flavor.plain
+  /// For an enum: its cases by name (a payload-free case is its single instance, a case with
+  /// a payload its class).
+  var cases: [String: Value] = [:]
+  var isValueType: Bool { flavor == .record || flavor == .enumCase }
   /// Unique per class for the VM's lifetime (inline caches compare it, not addresses,
   /// which a collected class could pass on to a new one).
   let serial: Int
@@ -553,6 +563,7 @@ final class ClassObject: HeapObject {
   override func traceChildren(_ collector: inout GarbageCollector) {
     if let superclass { collector.mark(.object(superclass)) }
     for method in methods.values { collector.mark(.object(method)) }
+    for value in cases.values { collector.mark(value) }
   }
 }
 

@@ -24,7 +24,9 @@ extension VM {
       case .upvalue: return "Upvalue"
       case .module: return "Module"
       case .classObject: return "Class"
-      case .instance: return (value.object as! InstanceObject).cls.name
+      case .instance:
+        let cls = (value.object as! InstanceObject).cls
+        return cls.flavor == .enumCase ? cls.superclass?.name ?? cls.name : cls.name
       case .error: return (value.object as! ErrorObject).typeName
       }
     }
@@ -99,6 +101,24 @@ extension VM {
           let text = try? call(closure: method, arguments: [value])
         {
           describe(text, quoted: false, into: &out, depth: depth + 1)
+        } else if instance.cls.flavor == .record {
+          out += instance.cls.name + "("
+          for (index, field) in instance.cls.fieldNames.enumerated() {
+            if index > 0 { out += ", " }
+            out += field + ": "
+            describe(instance.fields[index], quoted: true, into: &out, depth: depth + 1)
+          }
+          out += ")"
+        } else if instance.cls.flavor == .enumCase {
+          out += qualifiedName(instance.cls)
+          if instance.fieldCount > 0 {
+            out += "("
+            for index in 0..<instance.fieldCount {
+              if index > 0 { out += ", " }
+              describe(instance.fields[index], quoted: true, into: &out, depth: depth + 1)
+            }
+            out += ")"
+          }
         } else if let message = errorInstanceMessage(instance) {
           out += message.isEmpty ? instance.cls.name : "\(instance.cls.name): \(message)"
         } else {

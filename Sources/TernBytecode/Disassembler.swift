@@ -61,7 +61,7 @@ public enum Disassembler {
       let bx = Instruction.bx(word)
       var text = name + "\(a) \(bx)"
       switch op {
-      case .loadConstant, .matchFailed, .importModule: text += constantComment(bx, proto)
+      case .loadConstant, .matchFailed, .importModule, .skipIfCase: text += constantComment(bx, proto)
       case .getGlobal, .setGlobal: text += bx < globals.count ? "  ; \(globals[bx])" : ""
       case .closure: text += bx < proto.prototypes.count ? "  ; \(proto.prototypes[bx].name)" : ""
       default: break

@@ -26,6 +26,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case throwValue
   case importModule, importMember
   case newClass, defineField, defineMethod, getSuper
+  case setClassFlavor, initField, defineCase, recordField, skipIfCase
   case nop
 
   /// How the operands are packed.
@@ -43,7 +44,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   /// The operand format of this opcode.
   public var format: Format {
     switch self {
-    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule: return .aBx
+    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule, .skipIfCase: return .aBx
     case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
     case .jump: return .sJ
     default: return .abc
@@ -139,6 +140,12 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .defineMethod:
       return "class R[A] gets the method R[B] under the name K[C] (`get:x`, `set:x`, `static:x`, `op:+`, `init`)"
     case .getSuper: return "R[A] := the superclass method K[C] of the running method's class, bound to R[B]"
+    case .setClassFlavor:
+      return "class R[A] becomes a record (B = 1), an enum (B = 2) or a case of the enum R[C] (B = 3)"
+    case .initField: return "R[A].fields[B] := R[C] (record and enum constructors)"
+    case .defineCase: return "enum R[A] gets the case R[B] (a payload-free case becomes its one value)"
+    case .recordField: return "R[A] := positional field C of R[B] (nil when it has none)"
+    case .skipIfCase: return "if R[A] is the symbol or enum case named K[Bx], skip the next instruction"
     case .importModule: return "R[A] := the module K[Bx] (a name or a path), run on first import"
     case .importMember: return "R[A] := member K[C] of module R[B] (ImportError if missing or private)"
     case .nop: return "do nothing"

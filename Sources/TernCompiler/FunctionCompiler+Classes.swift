@@ -19,24 +19,7 @@ extension FunctionCompiler {
     for field in Self.selfFields(in: decl.members) {
       emit(Instruction.abc(.defineField, classRegister, 0, memberConstant(field)))
     }
-    for member in decl.members {
-      let methodRegister = allocateRegister()
-      let memberName = member.function.name?.name ?? "?"
-      let key: String
-      switch member.kind {
-      case .method: key = memberName
-      case .initializer: key = "init"
-      case .staticMethod: key = "static:" + memberName
-      case .getter: key = "get:" + memberName
-      case .setter: key = "set:" + memberName
-      case .operatorMethod(let symbol): key = "op:" + symbol
-      }
-      let receiver = member.kind == .staticMethod ? "Self" : "self"
-      compileFunction(member.function, into: methodRegister, receiver: receiver, qualifiedName: "\(name).\(memberName)")
-      currentRange = member.function.range
-      emit(Instruction.abc(.defineMethod, classRegister, methodRegister, memberConstant(key)))
-      freeRegister = methodRegister
-    }
+    compileMethods(decl.members, of: classRegister, typeName: name)
   }
 
   /// The field names a class's methods assign through `self.name = …`, in order.

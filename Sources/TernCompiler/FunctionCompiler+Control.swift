@@ -169,8 +169,8 @@ extension FunctionCompiler {
     let base = allocateRegister()
     if case .member(let object, let name, false) = callee.kind {
       // Method calls with named or spread arguments look the method up first.
-      let receiver = registerFor(object)
-      emit(Instruction.abc(.getMember, base, receiver, memberConstant(name.name)))
+      compileExpression(object, into: base)
+      emit(Instruction.abc(.getMember, base, base, memberConstant(name.name)))
     } else {
       compileExpression(callee, into: base)
     }

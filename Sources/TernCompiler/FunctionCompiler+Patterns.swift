@@ -63,9 +63,8 @@ extension FunctionCompiler {
       emit(Instruction.abc(.skipIfMatches, subject, valueRegister, 1))
       return [emitJump()]
     case .dotCase(let name, nil):
-      let register = allocateRegister()
-      emit(Instruction.aBx(.loadConstant, register, constant(.symbol(name.name))))
-      emit(Instruction.abc(.skipUnlessEqual, subject, register, 0))
+      // A symbol, or a payload-free enum case of the value's own enum.
+      emit(Instruction.aBx(.skipIfCase, subject, constant(.string(name.name))))
       return [emitJump()]
     case .alternatives(let options):
       // Every alternative binds the same names, into the same registers.
@@ -87,10 +86,31 @@ extension FunctionCompiler {
       }
       for jump in matched { patchJumpHere(jump) }
       return failures
-    case .constructor, .dotCase:
-      unsupported("record and enum patterns", at: pattern.range)
-      return []
+    case .constructor(let type, let arguments):
+      let typeRegister = allocateRegister()
+      compileTypePath(type, into: typeRegister)
+      currentRange = pattern.range
+      emit(Instruction.abc(.skipIfMatches, subject, typeRegister, 0))
+      return [emitJump()] + compileFieldPatterns(arguments, subject: subject, targets: targets)
+    case .dotCase(let name, let arguments?):
+      emit(Instruction.aBx(.skipIfCase, subject, constant(.string(name.name))))
+      return [emitJump()] + compileFieldPatterns(arguments, subject: subject, targets: targets)
     }
+  }
+
+  /// The fields of a record or enum case, by position or by name.
+  func compileFieldPatterns(_ arguments: [PatternArgument], subject: Int, targets: [String: Int]?) -> [Int] {
+    var failures: [Int] = []
+    for (index, argument) in arguments.enumerated() {
+      let field = allocateRegister()
+      if let label = argument.label {
+        emit(Instruction.abc(.getMember, field, subject, memberConstant(label.name)))
+      } else {
+        emit(Instruction.abc(.recordField, field, subject, index))
+      }
+      failures += compilePatternTest(argument.pattern, subject: field, targets: targets)
+    }
+    return failures
   }
 
   func bindPatternName(_ name: String, from source: Int, targets: [String: Int]?) {

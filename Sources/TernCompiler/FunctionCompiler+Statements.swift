@@ -143,7 +143,11 @@ extension FunctionCompiler {
       }
     case .classDecl(let decl):
       compileClass(decl)
-    case .recordDecl, .enumDecl, .effectDecl, .moduleAttribute:
+    case .recordDecl(let decl):
+      compileRecord(decl)
+    case .enumDecl(let decl):
+      compileEnum(decl)
+    case .effectDecl, .moduleAttribute:
       unsupported(statement.kindName, at: statement.range)
     }
   }
@@ -226,7 +230,14 @@ extension FunctionCompiler {
         bindName(restName.name, from: rest, isMutable: isMutable)
       }
     default:
-      unsupported("this pattern in a binding", at: pattern.range)
+      // A pattern that can fail (`let Point(x, y) = p`): test it, MatchError when it fails.
+      let failures = compilePatternTest(pattern, subject: source)
+      if !failures.isEmpty {
+        let done = emitJump()
+        for jump in failures { patchJumpHere(jump) }
+        emit(Instruction.aBx(.matchFailed, source, constant(.string(context.source.text(of: pattern.range)))))
+        patchJumpHere(done)
+      }
     }
   }
 
