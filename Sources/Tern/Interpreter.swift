@@ -549,6 +549,8 @@ extension VM {
             registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
           case .skipIfCase:
             if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
+          case .currentClosure:
+            registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
           case .nop:
             break
           }

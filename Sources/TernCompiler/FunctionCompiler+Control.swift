@@ -190,8 +190,10 @@ extension FunctionCompiler {
 
   /// Compiles a function (or, with `receiver`, a method whose parameter 0 is the receiver
   /// named `receiver`) into a closure in `target`.
+  /// `isExpression`: a named function expression, which sees its own name.
   func compileFunction(
-    _ function: FunctionDecl, into target: Int, receiver: String? = nil, qualifiedName: String? = nil
+    _ function: FunctionDecl, into target: Int, receiver: String? = nil, qualifiedName: String? = nil,
+    isExpression: Bool = false
   ) {
     let name = qualifiedName ?? function.name?.name ?? "<anonymous>"
     let line = context.source.location(of: function.range.start).line
@@ -240,6 +242,14 @@ extension FunctionCompiler {
     }
     for (pattern, register) in destructured {
       child.compileDestructure(pattern, from: register, isMutable: false)
+    }
+    // A named function expression (`fn f(n) => … f(n - 1)`) sees its own name.
+    if isExpression, let ownName = function.name?.name,
+      !child.locals.contains(where: { $0.name == ownName })
+    {
+      let register = child.allocateRegister()
+      child.emit(Instruction.abc(.currentClosure, register, 0, 0))
+      child.declareLocal(ownName, isMutable: false, register: register)
     }
     switch function.body {
     case .block(let block):

@@ -169,7 +169,7 @@ extension FunctionCompiler {
       currentRange = expr.range
       emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
     case .function(let function):
-      compileFunction(function, into: target)
+      compileFunction(function, into: target, isExpression: true)
     case .selfRef:
       guard classContext == .instanceMethod else {
         error("`self` is only available inside a method")

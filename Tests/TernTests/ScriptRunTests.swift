@@ -11,7 +11,7 @@ func runScript(_ script: ScriptCase, gcStress: Bool = false) throws -> (output: 
   var failure: ScriptError?
   let text = try script.text()
   do {
-    try vm.run(text, name: script.relativePath)
+    try vm.run(text, name: script.path)
   } catch {
     failure = error
   }
