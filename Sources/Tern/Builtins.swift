@@ -180,19 +180,22 @@ extension VM {
       let x = receiver.tag == .int ? Double(receiver.asInt) : receiver.asFloat
       return string(String(format: "%.\(arguments[0].asInt)f", x))
     }
-    switch receiver.object {
-    case let list as ListObject: return try listMethod(list, receiver, name, arguments)
-    case let text as StringObject: return try stringMethod(text, name, arguments)
-    case let set as MapObject where set.kind == .set:
-      return try setMethod(set, name, arguments)
-    case let map as MapObject:
+    // Dispatch on the kind byte, not on dynamic casts (this runs for every built-in call).
+    let object = receiver.object
+    switch receiver.objectKind {
+    case .list: return try listMethod(unsafeDowncast(object, to: ListObject.self), receiver, name, arguments)
+    case .string: return try stringMethod(unsafeDowncast(object, to: StringObject.self), name, arguments)
+    case .set: return try setMethod(unsafeDowncast(object, to: MapObject.self), name, arguments)
+    case .map:
+      let map = unsafeDowncast(object, to: MapObject.self)
       try argumentCount(arguments, 1...1, name)
       switch name {
       case "get": return map.get(arguments[0]) ?? .null
       case "remove": return map.remove(arguments[0]) ?? .null
       default: return .bool(map.get(arguments[0]) != nil)
       }
-    case let range as RangeObject where name == "step":
+    case .range where name == "step":
+      let range = unsafeDowncast(object, to: RangeObject.self)
       try argumentCount(arguments, 1...1, name)
       guard arguments[0].tag == .int, arguments[0].asInt > 0 else {
         throw RuntimeError(typeName: "ValueError", message: "step must be a positive Int")
@@ -200,7 +203,8 @@ extension VM {
       return .object(
         heap.allocate(
           RangeObject(lower: range.lower, upper: range.upper, isClosed: range.isClosed, step: arguments[0].asInt)))
-    case let range as RangeObject:
+    case .range:
+      let range = unsafeDowncast(object, to: RangeObject.self)
       try argumentCount(arguments, 1...1, name)
       guard number(arguments[0]) != nil else { return .false }
       return .bool(isInRange(arguments[0], .int(range.lower), .int(range.upper), isClosed: range.isClosed))

@@ -196,6 +196,11 @@ extension VM {
     return length == 0 ? 0 : (length - 1) / range.step + 1
   }
 
+  /// The built-in methods by kind (a switch over the kind, then a set: no hashing of the kind).
+  static let listMethods: Set<String> = methodNames[.list]!
+  static let stringMethods: Set<String> = methodNames[.string]!
+  static let mapMethods: Set<String> = methodNames[.map]!
+
   static let methodNames: [ObjectKind: Set<String>] = [
     .list: [
       "append", "insert", "remove", "pop", "contains", "indexOf", "joined", "reversed", "sorted", "sort", "map",
@@ -215,7 +220,12 @@ extension VM {
   func hasMethod(_ object: Value, _ name: String) -> Bool {
     if object.tag == .int || object.tag == .float { return name == "toFixed" }
     guard object.tag == .object else { return false }
-    return Self.methodNames[object.objectKind]?.contains(name) ?? false
+    switch object.objectKind {
+    case .list: return Self.listMethods.contains(name)
+    case .string: return Self.stringMethods.contains(name)
+    case .map: return Self.mapMethods.contains(name)
+    default: return Self.methodNames[object.objectKind]?.contains(name) ?? false
+    }
   }
 
   /// `receiver.name(arguments)`.

@@ -149,6 +149,10 @@ final class ListObject: HeapObject {
 /// for numbers (ints and integral floats alike), strings, symbols and tuples, and by identity
 /// for other objects (`VM.hashKey`). A removed entry leaves a tombstone (an `undefined` key)
 /// so removal is O(1); the arrays are compacted when half the entries are dead.
+///
+/// While the keys are consecutive ints in insertion order (`[0: a, 1: b, …]`, the common
+/// array-like use), the map is *dense*: entry i holds key `denseBase + i`, so a lookup is an
+/// index computation and no hash table is kept (Lua's array part, without losing order).
 final class MapObject: HeapObject {
   /// One entry: hash, key and value side by side (one cache line to touch per hit).
   struct Entry {
@@ -167,6 +171,10 @@ final class MapObject: HeapObject {
   private var table: UnsafeMutablePointer<Int32>
   private var tableSize: Int
   private(set) var count = 0
+  /// True while entry i holds the int key `denseBase + i` (or a tombstone) and `table` is
+  /// unused.
+  private var isDense = true
+  private var denseBase: Int64 = 0
   unowned(unsafe) let vm: VM
 
   init(vm: VM, isSet: Bool = false) {
@@ -220,13 +228,51 @@ final class MapObject: HeapObject {
     }
   }
 
+  /// In dense mode: the entry index of an int key, if it is in the run.
+  private func denseIndex(_ key: Value) -> Int? {
+    let intKey: Int64
+    if key.tag == .int {
+      intKey = key.asInt
+    } else if key.tag == .float, let exact = Int64(exactly: key.asFloat) {
+      intKey = exact
+    } else {
+      return nil
+    }
+    let (offset, overflow) = intKey.subtractingReportingOverflow(denseBase)
+    guard !overflow, offset >= 0, offset < Int64(entryCount) else { return nil }
+    return Int(offset)
+  }
+
   func get(_ key: Value) -> Value? {
+    if isDense {
+      guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
+      return entries[index].value
+    }
     guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
     return entries[Int(table[slot]) - 1].value
   }
 
   func set(_ key: Value, _ value: Value) {
     let hash = vm.hashKey(key)
+    if isDense {
+      if let index = denseIndex(key), entries[index].key.tag != .undefined {
+        entries[index].value = value
+        return
+      }
+      let extendsRun =
+        key.tag == .int && (entryCount == 0 || (denseBase &+ Int64(entryCount) == key.asInt && entryCount < Int.max))
+      if extendsRun {
+        if entryCount == 0 { denseBase = key.asInt }
+        if entryCount == entryCapacity { growEntries(to: max(8, entryCapacity * 2)) }
+        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: hash))
+        entryCount += 1
+        count += 1
+        return
+      }
+      // Any other key ends the run: index every entry in the hash table from now on.
+      isDense = false
+      rebuild(capacity: max(8, (count + 1) * 2))
+    }
     if let slot = find(key, hash: hash) {
       entries[Int(table[slot]) - 1].value = value
       return
@@ -253,6 +299,19 @@ final class MapObject: HeapObject {
 
   @discardableResult
   func remove(_ key: Value) -> Value? {
+    if isDense {
+      guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
+      let removed = entries[index].value
+      entries[index].key = .undefined
+      entries[index].value = .null
+      count -= 1
+      if count == 0 {
+        entryCount = 0
+      } else if entryCount > 32 && count < entryCount / 2 {
+        rebuild(capacity: max(8, count * 2))
+      }
+      return removed
+    }
     guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
     let index = Int(table[slot]) - 1
     let removed = entries[index].value
@@ -273,12 +332,22 @@ final class MapObject: HeapObject {
       live += 1
     }
     entryCount = live
-    if capacity > entryCapacity {
-      let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
-      grown.moveInitialize(from: entries, count: live)
-      entries.deallocate()
-      entries = grown
-      entryCapacity = capacity
+    if capacity > entryCapacity { growEntries(to: capacity) }
+    if isDense {
+      // Still a run of consecutive ints after compaction? Then no table is needed.
+      if live > 0 {
+        let first = entries[0].key.asInt
+        let consecutive = (0..<live).allSatisfy {
+          entries[$0].key.tag == .int && entries[$0].key.asInt == first &+ Int64($0)
+        }
+        if consecutive {
+          denseBase = first
+          return
+        }
+      } else {
+        return
+      }
+      isDense = false
     }
     var size = 8
     while size * 2 < entryCapacity * 3 { size *= 2 }
@@ -289,6 +358,14 @@ final class MapObject: HeapObject {
     }
     table.initialize(repeating: 0, count: size)
     for index in 0..<live { place(index, hash: entries[index].hash) }
+  }
+
+  private func growEntries(to capacity: Int) {
+    let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+    grown.moveInitialize(from: entries, count: entryCount)
+    entries.deallocate()
+    entries = grown
+    entryCapacity = capacity
   }
 
   override var byteSize: Int { 64 + entryCapacity * MemoryLayout<Entry>.stride + tableSize * 4 }
