@@ -260,6 +260,11 @@ extension VM {
     if let lhs = number(left), let rhs = number(right) { return numbersEqual(lhs, rhs) }
     guard left.tag == .object, right.tag == .object else { return false }
     if left.payload == right.payload { return true }
+    // Structures can contain themselves: past this depth two values count as different
+    // rather than recursing until the stack runs out.
+    guard structureDepth < Self.maximumStructureDepth else { return false }
+    structureDepth += 1
+    defer { structureDepth -= 1 }
     switch (left.objectKind, right.objectKind) {
     case (.tuple, .tuple):
       return elementsEqual((left.object as! TupleObject).elements, (right.object as! TupleObject).elements)
@@ -340,6 +345,12 @@ extension VM {
         if x == y { return orEqual }
         return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
       case (.tuple, .tuple), (.list, .list):
+        guard structureDepth < Self.maximumStructureDepth else {
+          throw RuntimeError(
+            typeName: "ValueError", message: "comparison nested too deeply (a structure contains itself?)")
+        }
+        structureDepth += 1
+        defer { structureDepth -= 1 }
         let x = (left.object as? TupleObject)?.elements ?? (left.object as! ListObject).values
         let y = (right.object as? TupleObject)?.elements ?? (right.object as! ListObject).values
         for (a, b) in zip(x, y) where !valuesEqual(a, b) { return try compare(a, b, orEqual: false) }

@@ -5,6 +5,16 @@ extension VM {
   /// loop until that frame returns (a nested loop: the only Swift recursion, bounded by the
   /// call-depth limit).
   func call(closure: ClosureObject, arguments: [Value], named: [(String, Value)] = []) throws(RuntimeError) -> Value {
+    // Each such call runs a nested dispatch loop on the Swift stack: bounded, so deep
+    // recursion through built-ins (`map` calling a function that calls `map` …) is a
+    // catchable error rather than a crash of the host.
+    guard nativeCallDepth < Self.maximumNativeCallDepth else {
+      throw RuntimeError(
+        typeName: "StackOverflow",
+        message: "calls through built-in functions nested more than \(Self.maximumNativeCallDepth) deep")
+    }
+    nativeCallDepth += 1
+    defer { nativeCallDepth -= 1 }
     let base = fiber.top + 1
     var arguments = arguments
     if arguments.count != closure.fastArity || !named.isEmpty {

@@ -44,6 +44,12 @@ public final class VM {
   /// Interned symbol names; a symbol value holds its index.
   var symbolNames: [String] = []
   var symbolIDs: [String: Int] = [:]
+  /// How deep an equality or ordering test is inside nested structures.
+  var structureDepth = 0
+  static let maximumStructureDepth = 500
+  /// Nested dispatch loops running now (built-ins calling back into script).
+  var nativeCallDepth = 0
+  static let maximumNativeCallDepth = 100
   /// The last class serial handed out.
   var classSerials = 0
   /// Values a native holds while it may allocate.

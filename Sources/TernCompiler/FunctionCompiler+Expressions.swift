@@ -267,7 +267,17 @@ extension FunctionCompiler {
   ]
 
   func compileArithmetic(_ op: BinaryOperator, _ left: Expr, _ right: Expr, into target: Int, range: SourceRange) {
-    let leftRegister = registerFor(left)
+    // The left operand may be built in the target itself when the target is a temporary:
+    // a chain `a + b + c …` then uses one register, not one per link.
+    let leftRegister: Int
+    if case .name = left.kind {
+      leftRegister = registerFor(left)
+    } else if !locals.contains(where: { $0.register == target }) {
+      compileExpression(left, into: target)
+      leftRegister = target
+    } else {
+      leftRegister = registerFor(left)
+    }
     if op == .add || op == .subtract, case .integer(let literal) = right.kind, let value = literal.value,
       value >= -127 && value <= 127
     {

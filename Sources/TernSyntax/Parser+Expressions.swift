@@ -63,8 +63,10 @@ extension Parser {
     } else {
       left = try parseUnary()
     }
+    var links = 0
     while true {
       if let (op, level) = Parser.binaryOperators[current.kind], level >= minimum {
+        try countLink(&links)
         let opToken = advance()
         try checkOperandFollows(opToken)
         let right = try parseBinary(level.next)
@@ -121,6 +123,17 @@ extension Parser {
     return Expr(kind: .comparison(first, rest), range: first.range.union(last.1.range))
   }
 
+  /// Left-associative chains (`a + b + c …`, `a.b.c …`) nest the tree one level per link;
+  /// the compiler and the tree's own teardown recurse over that, so a chain is bounded.
+  mutating func countLink(_ links: inout Int) throws(ParseError) {
+    links += 1
+    if links > Parser.maximumChain {
+      try fail(
+        "expression is too long (more than \(Parser.maximumChain) operators or calls in a row)",
+        hint: "split it with intermediate variables")
+    }
+  }
+
   /// After a binary operator: report `x++`/`x--` and a missing right operand clearly.
   mutating func checkOperandFollows(_ opToken: Token) throws(ParseError) {
     if opToken.kind == .plus || opToken.kind == .minus, current.kind == opToken.kind, current.isAdjacentToPrevious,
@@ -174,7 +187,11 @@ extension Parser {
   mutating func parsePostfix() throws(ParseError) -> Expr {
     var expr = try parsePrimary()
     var isOptionalChain = false
+    var links = 0
     while true {
+      if [.leftParen, .dot, .questionDot, .leftBracket, .questionBracket].contains(current.kind) {
+        try countLink(&links)
+      }
       switch current.kind {
       case .leftParen:
         let arguments = try parseArguments()

@@ -244,6 +244,9 @@ extension Parser {
     if skipNewlines(before: .kwElse) {
       advance()
       if at(.kwIf) {
+        // `else if` chains nest one level each: they count against the nesting limit.
+        try enterNesting()
+        defer { depth -= 1 }
         elseBranch = try parseIf()
       } else {
         let block = try parseBlock(after: "or `if` after `else`")

@@ -23,6 +23,7 @@ public struct Parser {
   /// How deeply expressions nest; bounded so hostile input cannot overflow the stack.
   var depth = 0
   static let maximumDepth = 160
+  static let maximumChain = 1000
   /// Set after the first top-level statement that is not a module attribute: an attribute
   /// on its own line before it belongs to the module (`@deterministic`).
   var seenTopLevelStatement = false

@@ -92,6 +92,18 @@ func output(of source: String, options: VM.Options = VM.Options()) throws -> Str
     #expect(try vm.evaluate("2 ** 64") == "18446744073709551616")
   }
 
+  /// Generated code can be huge: a very long expression is a compile error, not a crash.
+  @Test func veryLongExpressionsAreDiagnosed() {
+    let source = "let x = " + Array(repeating: "1", count: 20_000).joined(separator: " + ")
+    let vm = VM()
+    #expect(throws: ScriptError.self) { try vm.run(source, name: "long.tern") }
+    let fine = "let x = " + Array(repeating: "1", count: 900).joined(separator: " + ") + "\nprint(x)"
+    var printed = ""
+    vm.output = { printed += $0 }
+    #expect(throws: Never.self) { try vm.run(fine, name: "fine.tern") }
+    #expect(printed == "900\n")
+  }
+
   @Test func severalVMsAreIndependent() throws {
     let first = VM()
     let second = VM()
