@@ -416,6 +416,10 @@ extension VM {
         return hash
       case .tuple:
         var hash = 0x7475_706C_65
+        // Deeply nested values hash by their outer levels only (equal values still agree).
+        guard structureDepth < Self.maximumStructureDepth else { return hash }
+        structureDepth += 1
+        defer { structureDepth -= 1 }
         for element in (value.object as! TupleObject).elements {
           hash = Self.mix(UInt64(bitPattern: Int64(hash ^ hashKey(element))))
         }
@@ -440,6 +444,11 @@ extension VM {
     case .list, .map, .set:
       throw RuntimeError(typeName: "TypeError", message: "unhashable type: \(typeName(of: value))")
     case .tuple:
+      guard structureDepth < Self.maximumStructureDepth else {
+        throw RuntimeError(typeName: "ValueError", message: "key nested too deeply")
+      }
+      structureDepth += 1
+      defer { structureDepth -= 1 }
       for element in (value.object as! TupleObject).elements { try checkHashable(element) }
     case .instance:
       let instance = value.object as! InstanceObject
