@@ -41,7 +41,8 @@ let package = Package(
     // Shared by the test targets: finds the script tests and reads their `// expect` lines.
     .target(name: "TernTestSupport", dependencies: ["TernSyntax"], path: "Tests/TernTestSupport"),
     .testTarget(name: "TernSyntaxTests", dependencies: ["TernSyntax", "TernTestSupport"]),
-    .testTarget(name: "TernTests", dependencies: ["Tern", "TernBytecode", "TernCompiler", "TernTestSupport"]),
+    .testTarget(
+      name: "TernTests", dependencies: ["Tern", "TernBytecode", "TernCompiler", "TernSyntax", "TernTestSupport"]),
     .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "TernTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -275,26 +275,12 @@ extension VM {
               globals = target._withUnsafeGuaranteedRef { $0.module.slots }
               caches = target._withUnsafeGuaranteedRef { $0.caches }
             } else {
+              // Not a script function: call it here; the `returnValue a 1` the compiler
+              // emits after every `tailCall` then returns its result.
               let result = try callValue(
                 callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
               registers = fiber.stack + base
               registers[a] = result
-              // Return it as `returnValue a 1` would (a constructor frame never tail-calls).
-              if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-              fiber.frameCount = frameIndex
-              if frameIndex == stopDepth {
-                return result
-              }
-              registers[-1] = result
-              frameIndex -= 1
-              closure = fiber.frames[frameIndex].closure
-              pc = fiber.frames[frameIndex].pc
-              base = fiber.frames[frameIndex].base
-              registers = fiber.stack + base
-              code = closure._withUnsafeGuaranteedRef { $0.code }
-              constants = closure._withUnsafeGuaranteedRef { $0.constants }
-              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = closure._withUnsafeGuaranteedRef { $0.caches }
             }
           case .returnValue:
             let result =

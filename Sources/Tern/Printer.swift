@@ -1,4 +1,5 @@
 import BigInt
+import TernSyntax
 
 // How values print (`String(x)`, `print`, interpolation), following LANGUAGE.md "Printing".
 
@@ -54,7 +55,7 @@ extension VM {
       let object = value.object
       switch object {
       case let string as StringObject:
-        out += quoted ? Self.quote(string.value) : string.value
+        out += quoted ? ternQuoted(string.value) : string.value
       case let list as ListObject:
         out += "["
         for index in 0..<list.count {
@@ -145,22 +146,6 @@ extension VM {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     return value.description
-  }
-
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      case "\0": out += "\\0"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
   }
 
   @inline(never)

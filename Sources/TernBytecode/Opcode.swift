@@ -107,7 +107,9 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .jumpIfNil: return "if R[A] is nil then pc += sBx"
     case .jumpIfNotNil: return "if R[A] is not nil then pc += sBx"
     case .appendSpread: return "R[A].append(every element of R[B])"
-    case .tailCall: return "return R[A](R[A+1] ... R[A+B]), reusing the frame"
+    case .tailCall:
+      return
+        "return R[A](R[A+1] ... R[A+B]) reusing the frame; a built-in callee's result goes to R[A] for the next instruction (returnValue A 1)"
     case .returnValue: return "return R[A] (B = 0: return nil)"
     case .newList: return "R[A] := [] with room for B elements"
     case .appendList: return "R[A].append(R[B])"

@@ -35,6 +35,8 @@ final class ModuleContext {
   var globalSlots: [String: Int] = [:]
   /// Names declared at module level (defined by the module's own code).
   var moduleMembers: Set<String> = []
+  /// Module members that cannot be reassigned (all but `var`s).
+  var constantMembers: Set<String> = []
   var diagnostics: [Diagnostic] = []
 
   init(source: SourceFile, globals: [String]) {
@@ -54,6 +56,13 @@ final class ModuleContext {
   func isGlobal(_ name: String) -> Bool { globalSlots[name] != nil || moduleMembers.contains(name) }
 
   func declareModuleMembers(_ statement: Stmt) {
+    let before = moduleMembers
+    defer {
+      if case .binding(true, _, _) = statement.kind {
+      } else {
+        constantMembers.formUnion(moduleMembers.subtracting(before))
+      }
+    }
     switch statement.kind {
     case .binding(_, let pattern, _):
       for name in pattern.boundNames {

@@ -248,7 +248,7 @@ extension FunctionCompiler {
       if register != target { emit(Instruction.abc(.move, target, register, 0)) }
     case .upvalue(let index, _):
       emit(Instruction.abc(.getUpvalue, target, index, 0))
-    case .global(let slot):
+    case .global(let slot, _):
       emit(Instruction.aBx(.getGlobal, target, slot))
     case nil:
       error("undefined name `\(name)`", at: range)
@@ -311,21 +311,18 @@ extension FunctionCompiler {
   func compileAssignment(target: Expr, op: BinaryOperator?, value: Expr, range: SourceRange) {
     switch target.kind {
     case .name(let name):
-      switch resolve(name) {
-      case .local(let register, let isMutable):
-        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+      // A local is assigned in place; anything else is computed, then stored.
+      if case .local(let register, let isMutable)? = resolve(name) {
+        if !isMutable {
+          error(
+            "cannot assign to `\(name)`: it is a constant", at: target.range,
+            hint: "declare it with `var` to reassign it")
+        }
         compileAssignedValue(target, op: op, value: value, into: register, range: range)
-      case .upvalue(let index, let isMutable):
-        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
+      } else {
         let register = allocateRegister()
         compileAssignedValue(target, op: op, value: value, into: register, range: range)
-        emit(Instruction.abc(.setUpvalue, register, index, 0))
-      case .global(let slot):
-        let register = allocateRegister()
-        compileAssignedValue(target, op: op, value: value, into: register, range: range)
-        emit(Instruction.aBx(.setGlobal, register, slot))
-      case nil:
-        error("undefined name `\(name)`", at: target.range)
+        store(register, into: target, range: range)
       }
     case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
       let objectRegister = registerFor(object)
@@ -382,17 +379,19 @@ extension FunctionCompiler {
   func store(_ register: Int, into target: Expr, range: SourceRange) {
     switch target.kind {
     case .name(let name):
-      switch resolve(name) {
-      case .local(let local, let isMutable):
-        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
-        emit(Instruction.abc(.move, local, register, 0))
-      case .upvalue(let index, let isMutable):
-        if !isMutable { error("cannot assign to `\(name)`: it is a `let` constant", at: target.range) }
-        emit(Instruction.abc(.setUpvalue, register, index, 0))
-      case .global(let slot):
-        emit(Instruction.aBx(.setGlobal, register, slot))
-      case nil:
+      guard let resolved = resolve(name) else {
         error("undefined name `\(name)`", at: target.range)
+        return
+      }
+      if !resolved.isMutable {
+        error(
+          "cannot assign to `\(name)`: it is a constant", at: target.range, hint: "declare it with `var` to reassign it"
+        )
+      }
+      switch resolved {
+      case .local(let local, _): emit(Instruction.abc(.move, local, register, 0))
+      case .upvalue(let index, _): emit(Instruction.abc(.setUpvalue, register, index, 0))
+      case .global(let slot, _): emit(Instruction.aBx(.setGlobal, register, slot))
       }
     case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
       let objectRegister = registerFor(object)

@@ -68,6 +68,8 @@ extension FunctionCompiler {
       let base = compileCallSetup(callee: callee, arguments: arguments)
       currentRange = value.range
       emit(Instruction.abc(.tailCall, base, arguments.count, 0))
+      // Reached only when the callee was not a script function (see the VM's `tailCall`).
+      emit(Instruction.abc(.returnValue, base, 1, 0))
       freeRegister = base
       return
     }

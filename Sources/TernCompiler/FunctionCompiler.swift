@@ -142,7 +142,13 @@ final class FunctionCompiler {
   enum Resolved {
     case local(Int, isMutable: Bool)
     case upvalue(Int, isMutable: Bool)
-    case global(Int)
+    case global(Int, isMutable: Bool)
+
+    var isMutable: Bool {
+      switch self {
+      case .local(_, let isMutable), .upvalue(_, let isMutable), .global(_, let isMutable): return isMutable
+      }
+    }
   }
 
   func resolveLocal(_ name: String) -> Int? {
@@ -155,7 +161,9 @@ final class FunctionCompiler {
       return .local(locals[index].register, isMutable: locals[index].isMutable)
     }
     if let (index, isMutable) = resolveUpvalue(name) { return .upvalue(index, isMutable: isMutable) }
-    if context.isGlobal(name) { return .global(context.slot(for: name)) }
+    if context.isGlobal(name) {
+      return .global(context.slot(for: name), isMutable: !context.constantMembers.contains(name))
+    }
     return nil
   }
 

@@ -93,8 +93,9 @@ func jsonString(_ text: String) -> String {
   return out + "\""
 }
 
-/// Quotes a string the way Tern source would write it.
-func ternQuoted(_ text: String) -> String {
+/// Quotes a string the way Tern source would write it (`"a\"b\n"`): used by `tern parse`
+/// and by the VM when it prints strings inside collections.
+public func ternQuoted(_ text: String) -> String {
   var out = "\""
   for scalar in text.unicodeScalars {
     switch scalar {
@@ -103,6 +104,7 @@ func ternQuoted(_ text: String) -> String {
     case "\n": out += "\\n"
     case "\t": out += "\\t"
     case "\r": out += "\\r"
+    case "\0": out += "\\0"
     default: out.unicodeScalars.append(scalar)
     }
   }

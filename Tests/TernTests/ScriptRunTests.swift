@@ -1,5 +1,6 @@
 import Foundation
 import Tern
+import TernSyntax
 import TernTestSupport
 import Testing
 
@@ -74,6 +75,26 @@ func mismatches(_ script: ScriptCase, gcStress: Bool = false) throws -> [String]
   @Test(arguments: runnableScripts)
   func scriptRunsUnderGCStress(_ script: ScriptCase) throws {
     let problems = try mismatches(script, gcStress: true)
+    #expect(problems.isEmpty, "\(script.relativePath):\n\(problems.joined(separator: "\n"))")
+  }
+
+  /// Scripts that expect compile errors get exactly those (from the parser and compiler).
+  @Test(
+    arguments: ScriptCatalog.all.filter { script in
+      (try? ScriptExpectations(parsing: script.text()).diagnostics.isEmpty) == false
+    })
+  func scriptCompileErrors(_ script: ScriptCase) throws {
+    let text = try script.text()
+    let expectations = ScriptExpectations(parsing: text)
+    let source = SourceFile(name: script.relativePath, text: text)
+    let vm = VM()
+    var diagnostics: [Diagnostic] = []
+    do {
+      _ = try vm.compile(text, name: script.relativePath)
+    } catch {
+      diagnostics = error.diagnostics
+    }
+    let problems = expectations.mismatches(diagnostics, in: source)
     #expect(problems.isEmpty, "\(script.relativePath):\n\(problems.joined(separator: "\n"))")
   }
 
