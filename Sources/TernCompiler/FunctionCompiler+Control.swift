@@ -188,6 +188,44 @@ extension FunctionCompiler {
 
   // MARK: - Functions
 
+  /// Declares a function's parameters (after the receiver, if any) in this compiler: their
+  /// registers, names, which are optional, a rest list; emits the code computing defaults
+  /// for omitted arguments. Returns the destructuring parameters, which the caller binds.
+  func declareParameters(_ parameters: [Parameter]) -> [(Pattern, Int)] {
+    var destructured: [(Pattern, Int)] = []
+    var defaults: [(Expr, Int)] = []
+    for parameter in parameters {
+      let register = freeRegister
+      if case .binding(let parameterName) = parameter.pattern.kind {
+        declareLocal(parameterName, isMutable: false, register: register)
+        proto.parameterNames.append(parameterName)
+      } else {
+        declareLocal("(parameter \(register))", isMutable: false, register: register)
+        proto.parameterNames.append("(parameter \(register))")
+        destructured.append((parameter.pattern, register))
+      }
+      if parameter.isRest {
+        proto.hasRest = true
+      } else {
+        proto.parameterCount += 1
+        proto.parameterHasDefault.append(parameter.defaultValue != nil)
+        if let defaultValue = parameter.defaultValue {
+          defaults.append((defaultValue, register))
+        } else {
+          proto.requiredCount += 1
+        }
+      }
+    }
+    // Defaults are evaluated on each call that omits them, in order, seeing earlier parameters.
+    for (defaultValue, register) in defaults {
+      currentRange = defaultValue.range
+      let skip = emit(Instruction.aSBx(.jumpIfDefined, register, 0))
+      compileExpression(defaultValue, into: register)
+      patchJumpHere(skip)
+    }
+    return destructured
+  }
+
   /// Compiles a function (or, with `receiver`, a method whose parameter 0 is the receiver
   /// named `receiver`) into a closure in `target`.
   /// `isExpression`: a named function expression, which sees its own name.
@@ -209,37 +247,7 @@ extension FunctionCompiler {
       child.proto.requiredCount = 1
       child.proto.isMethod = true
     }
-    var destructured: [(Pattern, Int)] = []
-    var defaults: [(Expr, Int)] = []
-    for parameter in function.parameters {
-      let register = child.freeRegister
-      if case .binding(let parameterName) = parameter.pattern.kind {
-        child.declareLocal(parameterName, isMutable: false, register: register)
-        child.proto.parameterNames.append(parameterName)
-      } else {
-        child.declareLocal("(parameter \(register))", isMutable: false, register: register)
-        child.proto.parameterNames.append("(parameter \(register))")
-        destructured.append((parameter.pattern, register))
-      }
-      if parameter.isRest {
-        child.proto.hasRest = true
-      } else {
-        child.proto.parameterCount += 1
-        child.proto.parameterHasDefault.append(parameter.defaultValue != nil)
-        if let defaultValue = parameter.defaultValue {
-          defaults.append((defaultValue, register))
-        } else {
-          child.proto.requiredCount += 1
-        }
-      }
-    }
-    // Defaults are evaluated on each call that omits them, in order, seeing earlier parameters.
-    for (defaultValue, register) in defaults {
-      child.currentRange = defaultValue.range
-      let skip = child.emit(Instruction.aSBx(.jumpIfDefined, register, 0))
-      child.compileExpression(defaultValue, into: register)
-      child.patchJumpHere(skip)
-    }
+    let destructured = child.declareParameters(function.parameters)
     for (pattern, register) in destructured {
       child.compileDestructure(pattern, from: register, isMutable: false)
     }

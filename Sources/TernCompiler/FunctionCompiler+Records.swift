@@ -84,25 +84,7 @@ extension FunctionCompiler {
     child.proto.parameterCount = 1
     child.proto.requiredCount = 1
     child.proto.isMethod = true
-    var defaults: [(Expr, Int)] = []
-    for field in fields {
-      guard case .binding(let fieldName) = field.pattern.kind else { continue }
-      let register = child.freeRegister
-      child.declareLocal(fieldName, isMutable: false, register: register)
-      child.proto.parameterNames.append(fieldName)
-      child.proto.parameterCount += 1
-      child.proto.parameterHasDefault.append(field.defaultValue != nil)
-      if let defaultValue = field.defaultValue {
-        defaults.append((defaultValue, register))
-      } else {
-        child.proto.requiredCount += 1
-      }
-    }
-    for (defaultValue, register) in defaults {
-      let skip = child.emit(Instruction.aSBx(.jumpIfDefined, register, 0))
-      child.compileExpression(defaultValue, into: register)
-      child.patchJumpHere(skip)
-    }
+    _ = child.declareParameters(fields)
     for index in 0..<(child.proto.parameterCount - 1) {
       child.emit(Instruction.abc(.initField, 0, index, index + 1))
     }
