@@ -9,19 +9,47 @@ struct CallFrame {
   var returnsSelf = false
 }
 
-/// A stack of registers and call frames. (Today the VM runs one; fibers, tasks and effect
-/// handlers will each own one.)
+/// What a fiber is doing (LANGUAGE.md: `.new .running .suspended .done .error`, plus
+/// `.normal` for a fiber that has resumed another and waits for it).
+enum FiberStatus: String {
+  case new, running, normal, suspended, done, error
+}
+
+/// A stack of registers and call frames: the main program's, or a fiber's.
 ///
 /// The register stack is one unsafe buffer that grows by reallocation; everything that
-/// refers into it (frames, open upvalues) does so by index, never by pointer.
+/// refers into it (frames, open upvalues) does so by index, never by pointer. Switching
+/// fibers is reassigning the dispatch loop's locals; no Swift stack is involved.
 final class Fiber {
   var stack: UnsafeMutablePointer<Value>
   var stackCapacity: Int
   var frames: UnsafeMutablePointer<CallFrame>
   var frameCount = 0
-  let frameCapacity: Int
+  /// Frames allocated so far (the buffer grows up to `maximumFrames`).
+  private(set) var frameCapacity: Int
+  let maximumFrames: Int
   /// Open upvalues, highest stack index first.
   var openUpvalues: UpvalueObject?
+
+  var status = FiberStatus.new
+  /// The last signal this fiber emitted (`yield`, `error`).
+  var signal = "none"
+  /// Signals of this fiber that its resumer catches (`catches:`); the default is yield.
+  var catchesYield = true
+  var catchesError = false
+  /// The function the fiber runs, until its first resume.
+  var entry: Value = .null
+  /// While running or suspended in a resume: the fiber that resumed it.
+  unowned(unsafe) var resumer: Fiber?
+  /// Where the value of the `resume` that ran this fiber goes, in the resumer's stack.
+  var resultRegister = 0
+  /// Where the value of the next `resume` goes, in this fiber's stack (its pending `yield`).
+  var yieldRegister = 0
+  /// Resumed by a `for` loop, which re-runs its `iterate` when the fiber finishes.
+  var resumedByIterate = false
+  /// The script object for this fiber (nil for the main program until it is asked for).
+  unowned(unsafe) var object: FiberObject?
+
   /// One past the highest register of the top frame: the collector scans below it.
   var top: Int {
     guard frameCount > 0 else { return 0 }
@@ -29,17 +57,31 @@ final class Fiber {
     return frame.base + frame.closure._withUnsafeGuaranteedRef { $0.registerCount }
   }
 
-  init(maximumDepth: Int) {
-    stackCapacity = 1024
+  init(maximumDepth: Int, stackCapacity: Int = 1024, frameCapacity: Int = 64) {
+    self.stackCapacity = stackCapacity
     stack = .allocate(capacity: stackCapacity)
     stack.initialize(repeating: .null, count: stackCapacity)
-    frameCapacity = maximumDepth + 1
-    frames = .allocate(capacity: frameCapacity)
+    maximumFrames = maximumDepth + 1
+    self.frameCapacity = min(frameCapacity, maximumFrames)
+    frames = .allocate(capacity: self.frameCapacity)
   }
 
   deinit {
     stack.deallocate()
     frames.deallocate()
+  }
+
+  /// Makes `frames[frameCount]` writable, growing the buffer; false at the depth limit.
+  func reserveFrame() -> Bool {
+    if frameCount >= maximumFrames - 1 { return false }
+    if frameCount < frameCapacity { return true }
+    let capacity = min(maximumFrames, frameCapacity * 2)
+    let grown = UnsafeMutablePointer<CallFrame>.allocate(capacity: capacity)
+    grown.moveInitialize(from: frames, count: frameCount)
+    frames.deallocate()
+    frames = grown
+    frameCapacity = capacity
+    return true
   }
 
   /// Makes room for `needed` registers; returns true when the buffer moved.
@@ -64,7 +106,7 @@ final class Fiber {
       current = upvalue.nextOpen
     }
     if let upvalue = current, upvalue.stackIndex == index { return upvalue }
-    let created = heap.allocate(UpvalueObject(stackIndex: index))
+    let created = heap.allocate(UpvalueObject(stackIndex: index, fiber: self))
     created.nextOpen = current
     if let previous { previous.nextOpen = created } else { openUpvalues = created }
     return created
@@ -93,5 +135,6 @@ final class Fiber {
       collector.mark(.object(current))
       upvalue = current.nextOpen
     }
+    if entry.tag == .object { collector.mark(entry) }
   }
 }

@@ -20,7 +20,7 @@ extension VM {
     if arguments.count != closure.fastArity || !named.isEmpty {
       arguments = try bindArguments(closure.function, positional: arguments, named: named)
     }
-    if fiber.frameCount + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+    if !fiber.reserveFrame() { throw stackOverflow() }
     fiber.ensureStack(base + max(arguments.count, closure.registerCount) + 1)
     fiber.stack[base - 1] = .object(closure)
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }

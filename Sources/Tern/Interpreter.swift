@@ -194,7 +194,7 @@ extension VM {
                 argumentCount = try adjustArguments(
                   target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
               }
-              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
               let newBase = base + a + 1
               if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
               let stack = fiber.stack
@@ -224,7 +224,7 @@ extension VM {
               if argumentCount != initializer.fastArity {
                 argumentCount = try adjustArguments(initializer, at: base + a + 1, count: argumentCount)
               }
-              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
               let target = Unmanaged.passUnretained(initializer)
               let newBase = base + a + 1
               if newBase + initializer.registerCount > fiber.stackCapacity {
@@ -428,7 +428,7 @@ extension VM {
                 argumentCount = try adjustArguments(
                   target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
               }
-              if frameIndex + 1 >= fiber.frameCapacity - 1 { throw stackOverflow() }
+              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
               let newBase = base + a + 1
               if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
               frameIndex += 1

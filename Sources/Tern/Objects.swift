@@ -5,7 +5,7 @@ import TernBytecode
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
   case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error, module,
-    classObject, instance
+    classObject, instance, fiber
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -491,18 +491,43 @@ final class FunctionObject: HeapObject {
 /// the stack may move) or closed (holding its own value).
 final class UpvalueObject: HeapObject {
   var stackIndex: Int
+  /// The fiber whose stack holds the variable while it is open.
+  unowned(unsafe) let fiber: Fiber
   var closedValue = Value.null
   var isOpen = true
   /// Next open upvalue, at a lower stack index (the fiber's list is sorted high to low).
   var nextOpen: UpvalueObject?
 
-  init(stackIndex: Int) {
+  init(stackIndex: Int, fiber: Fiber) {
     self.stackIndex = stackIndex
+    self.fiber = fiber
     super.init(kind: .upvalue)
   }
 
   override func traceChildren(_ collector: inout GarbageCollector) {
-    if !isOpen { collector.mark(closedValue) }
+    if isOpen {
+      // An open variable lives in its fiber's stack: keep that fiber alive.
+      if let owner = fiber.object { collector.mark(.object(owner)) }
+    } else {
+      collector.mark(closedValue)
+    }
+  }
+}
+
+/// A fiber as a script value (`Fiber(fn)`): owns its `Fiber` state.
+final class FiberObject: HeapObject {
+  let state: Fiber
+
+  init(state: Fiber) {
+    self.state = state
+    super.init(kind: .fiber)
+    state.object = self
+  }
+
+  override var byteSize: Int { 256 + state.stackCapacity * 16 }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    state.markRoots(&collector)
   }
 }
 

@@ -25,6 +25,7 @@ extension VM {
       case .upvalue: return "Upvalue"
       case .module: return "Module"
       case .classObject: return "Class"
+      case .fiber: return "Fiber"
       case .instance:
         let cls = (value.object as! InstanceObject).cls
         return cls.flavor == .enumCase ? cls.superclass?.name ?? cls.name : cls.name
@@ -127,6 +128,8 @@ extension VM {
         }
       case let cls as ClassObject:
         out += "<class \(cls.name)>"
+      case is FiberObject:
+        out += "<Fiber>"
       case let module as ModuleObject:
         out += "<module \(module.name)>"
       case let error as ErrorObject:

@@ -23,7 +23,10 @@ public final class VM {
 
   let options: Options
   let heap = Heap()
-  let fiber: Fiber
+  /// The fiber running now (the main program's when no script fiber runs).
+  var fiber: Fiber
+  /// The main program's fiber.
+  let mainFiber: Fiber
   /// The built-in globals every module starts with.
   var builtinNames: [String] = []
   var builtinValues: [Value] = []
@@ -61,7 +64,9 @@ public final class VM {
   /// Creates a VM with the core built-in functions.
   public init(options: Options = Options()) {
     self.options = options
-    fiber = Fiber(maximumDepth: options.maximumCallDepth)
+    mainFiber = Fiber(maximumDepth: options.maximumCallDepth)
+    mainFiber.status = .running
+    fiber = mainFiber
     heap.stressMode = options.gcStress
     heap.markRoots = { [unowned self] collector in self.markRoots(&collector) }
     installBuiltins()
@@ -198,7 +203,14 @@ public final class VM {
   }
 
   func markRoots(_ collector: inout GarbageCollector) {
-    fiber.markRoots(&collector)
+    // The running fiber and every fiber waiting on it to yield or return.
+    var chain: Fiber? = fiber
+    while let current = chain {
+      current.markRoots(&collector)
+      if let object = current.object { collector.mark(.object(object)) }
+      chain = current.resumer
+    }
+    mainFiber.markRoots(&collector)
     for value in builtinValues { collector.mark(value) }
     if let mainModule { collector.mark(.object(mainModule)) }
     for module in modules.values { collector.mark(.object(module)) }
