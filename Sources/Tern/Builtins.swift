@@ -69,7 +69,7 @@ extension VM {
   /// are subtypes of `Error`.
   static let errorTypes = [
     "Error", "TypeError", "KeyError", "IndexError", "ArithmeticError", "MatchError", "StackOverflow", "NameError",
-    "ValueError", "AssertionError", "BudgetExceeded", "Cancelled",
+    "ValueError", "AssertionError", "BudgetExceeded", "Cancelled", "FiberError",
   ]
 
   /// `Bool(x)`, `List(x)`, … conversions.
@@ -208,6 +208,9 @@ extension VM {
       try argumentCount(arguments, 1...1, name)
       guard number(arguments[0]) != nil else { return .false }
       return .bool(isInRange(arguments[0], .int(range.lower), .int(range.upper), isClosed: range.isClosed))
+    case .fiber:
+      try argumentCount(arguments, 0...1, name)
+      return try resume(unsafeDowncast(object, to: FiberObject.self).state, with: arguments.first ?? .null)
     default:
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: receiver)) has no method '\(name)'")
     }
@@ -435,6 +438,15 @@ extension VM {
     return true
   }
 
+  /// `for x in object` iterates what the object's `iterate()` method returns.
+  func iterator(of instance: InstanceObject) throws(RuntimeError) -> Value {
+    guard let iterate = instance.cls.methods["iterate"] else {
+      throw RuntimeError(
+        typeName: "TypeError", message: "\(instance.cls.name) is not iterable (it has no iterate method)")
+    }
+    return try call(closure: iterate, arguments: [.object(instance)])
+  }
+
   /// The next element of a generic `for` loop, or nil when done. `state[1]` is the position.
   @inline(never)
   func nextElement(_ state: UnsafeMutablePointer<Value>) throws(RuntimeError) -> Value? {
@@ -444,12 +456,10 @@ extension VM {
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: iterable)) is not iterable")
     }
     if let instance = iterable.object(as: InstanceObject.self) {
-      // `for x in object` iterates what its `iterate()` method returns.
-      guard let iterate = instance.cls.methods["iterate"] else {
-        throw RuntimeError(
-          typeName: "TypeError", message: "\(instance.cls.name) is not iterable (it has no iterate method)")
-      }
-      state[0] = try call(closure: iterate, arguments: [iterable])
+      // Only `forEachElement` gets here: its state is a Swift buffer that the call cannot
+      // move (the loop's `iterate` asks for the iterator itself, since the call may grow
+      // the stack its state lives in).
+      state[0] = try iterator(of: instance)
       state[1] = .null
       return try nextElement(state)
     }
@@ -470,6 +480,8 @@ extension VM {
       state[1] = .int(Int64(entry.next))
       if map.kind == .set { return entry.key }
       return .object(heap.allocate(TupleObject([entry.key, entry.value])))
+    case let target as FiberObject:
+      return try nextYield(of: target.state)
     case let range as RangeObject:
       let count = rangeCount(range)
       element = Int64(position) < count ? .int(range.lower + Int64(position) * range.step) : nil

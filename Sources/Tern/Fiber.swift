@@ -18,8 +18,8 @@ enum FiberStatus: String {
 /// A stack of registers and call frames: the main program's, or a fiber's.
 ///
 /// The register stack is one unsafe buffer that grows by reallocation; everything that
-/// refers into it (frames, open upvalues) does so by index, never by pointer. Switching
-/// fibers is reassigning the dispatch loop's locals; no Swift stack is involved.
+/// refers into it (frames, open upvalues) does so by index, never by pointer. A suspended
+/// fiber keeps its frames here; resuming it runs the dispatch loop on them again.
 final class Fiber {
   var stack: UnsafeMutablePointer<Value>
   var stackCapacity: Int
@@ -32,7 +32,7 @@ final class Fiber {
   var openUpvalues: UpvalueObject?
 
   var status = FiberStatus.new
-  /// The last signal this fiber emitted (`yield`, `error`).
+  /// The last signal this fiber emitted (`yield`, `error`, `ok` for a return).
   var signal = "none"
   /// Signals of this fiber that its resumer catches (`catches:`); the default is yield.
   var catchesYield = true
@@ -41,12 +41,8 @@ final class Fiber {
   var entry: Value = .null
   /// While running or suspended in a resume: the fiber that resumed it.
   unowned(unsafe) var resumer: Fiber?
-  /// Where the value of the `resume` that ran this fiber goes, in the resumer's stack.
-  var resultRegister = 0
   /// Where the value of the next `resume` goes, in this fiber's stack (its pending `yield`).
   var yieldRegister = 0
-  /// Resumed by a `for` loop, which re-runs its `iterate` when the fiber finishes.
-  var resumedByIterate = false
   /// The script object for this fiber (nil for the main program until it is asked for).
   unowned(unsafe) var object: FiberObject?
 

@@ -167,6 +167,24 @@ extension VM {
       fiber.stack[calleeIndex] = result
       return nil
     }
+    if let native = callee.object(as: NativeFunctionObject.self) {
+      // A native's named arguments go to their positions; skipped ones are nil.
+      var placed: [(index: Int, name: String, value: Value)] = []
+      for (name, value) in named {
+        guard let index = native.parameterNames.firstIndex(of: name) else {
+          throw RuntimeError(typeName: "TypeError", message: "\(native.name) has no parameter named '\(name)'")
+        }
+        placed.append((index, name, value))
+      }
+      for (index, name, value) in placed.sorted(by: { $0.index < $1.index }) {
+        if index < positional.count {
+          throw RuntimeError(
+            typeName: "TypeError", message: "\(native.name) got multiple values for parameter '\(name)'")
+        }
+        positional += Array(repeating: .null, count: index - positional.count) + [value]
+      }
+      named = []
+    }
     if let (name, _) = named.first {
       throw RuntimeError(typeName: "TypeError", message: "\(describe(callee)) has no parameter named '\(name)'")
     }
@@ -211,11 +229,11 @@ extension VM {
   }
 
   func readUpvalue(_ upvalue: UpvalueObject) -> Value {
-    upvalue.isOpen ? fiber.stack[upvalue.stackIndex] : upvalue.closedValue
+    upvalue.isOpen ? upvalue.fiber.stack[upvalue.stackIndex] : upvalue.closedValue
   }
 
   func writeUpvalue(_ upvalue: UpvalueObject, _ value: Value) {
-    if upvalue.isOpen { fiber.stack[upvalue.stackIndex] = value } else { upvalue.closedValue = value }
+    if upvalue.isOpen { upvalue.fiber.stack[upvalue.stackIndex] = value } else { upvalue.closedValue = value }
   }
 
   // MARK: - Errors

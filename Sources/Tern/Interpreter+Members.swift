@@ -185,6 +185,7 @@ extension VM {
     case (let error as ErrorObject, "message"): return string(error.message)
     case (let error as ErrorObject, "stackTrace"): return string(error.stackTrace)
     case (let error as ErrorObject, "name"): return string(error.typeName)
+    case (let target as FiberObject, _): return fiberProperty(target.state, name)
     default: return nil
     }
   }
@@ -215,6 +216,7 @@ extension VM {
       "isSuperset",
     ],
     .range: ["contains", "step"],
+    .fiber: ["resume"],
   ]
 
   func hasMethod(_ object: Value, _ name: String) -> Bool {

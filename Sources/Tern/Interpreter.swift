@@ -464,6 +464,12 @@ extension VM {
             }
           case .iterate:
             fiber.frames[frameIndex].pc = pc
+            if let instance = registers[a].object(as: InstanceObject.self) {
+              let iterator = try iterator(of: instance)
+              registers = fiber.stack + base
+              registers[a] = iterator
+              registers[a + 1] = .null
+            }
             if let element = try nextElement(registers + a) {
               registers[a + 3] = element
             } else {
@@ -535,6 +541,13 @@ extension VM {
             registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
           case .skipIfCase:
             if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
+          case .yieldValue:
+            fiber.frames[frameIndex].pc = pc
+            if let error = yieldError(insideResumeLoop: stopDepth == 0) { throw error }
+            fiber.yieldRegister = base + a
+            fiber.status = .suspended
+            fiber.signal = "yield"
+            return registers[Instruction.b(word)]
           case .currentClosure:
             registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
           case .nop:

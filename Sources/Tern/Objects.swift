@@ -576,6 +576,8 @@ final class NativeFunctionObject: HeapObject {
   let body: (VM, [Value]) throws(RuntimeError) -> Value
   /// For natives that name a type (`Int`, `String`, `KeyError`, …): the type `x is T` tests.
   var instanceType: String?
+  /// Parameter names, for natives that take named arguments (`Fiber(f, catches: …)`).
+  var parameterNames: [String] = []
 
   init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
     self.name = name

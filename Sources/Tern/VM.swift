@@ -70,6 +70,7 @@ public final class VM {
     heap.stressMode = options.gcStress
     heap.markRoots = { [unowned self] collector in self.markRoots(&collector) }
     installBuiltins()
+    installFiberBuiltins()
     mainModule = makeModule(name: "<main>", path: nil)
   }
 
@@ -231,11 +232,12 @@ public final class VM {
   }
 
   func defineNative(
-    _ name: String, arity: ClosedRange<Int>, instanceType: String? = nil,
+    _ name: String, arity: ClosedRange<Int>, instanceType: String? = nil, parameterNames: [String] = [],
     _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
   ) {
     let native = NativeFunctionObject(name: name, arity: arity, body: body)
     native.instanceType = instanceType
+    native.parameterNames = parameterNames
     defineGlobal(name, .object(heap.allocate(native)))
   }
 

@@ -216,6 +216,15 @@ extension FunctionCompiler {
       compileTypePath(type, into: typeRegister)
       currentRange = expr.range
       emit(Instruction.abc(.isInstance, target, valueRegister, typeRegister))
+    case .yield(let value):
+      let register = allocateRegister()
+      if let value {
+        compileExpression(value, into: register)
+      } else {
+        emit(Instruction.abc(.loadNil, register, 0, 0))
+      }
+      currentRange = expr.range
+      emit(Instruction.abc(.yieldValue, target, register, 0))
     case .assign:
       error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
     case .invalid:
