@@ -43,6 +43,10 @@ final class Fiber {
   unowned(unsafe) var resumer: Fiber?
   /// Where the value of the next `resume` goes, in this fiber's stack (its pending `yield`).
   var yieldRegister = 0
+  /// An error to raise at the suspension point when the fiber next runs (`cancel`, `close`).
+  var injectedError: RuntimeError?
+  /// Being unwound by `close`: its `finally` blocks may not yield.
+  var isClosing = false
   /// The script object for this fiber (nil for the main program until it is asked for).
   unowned(unsafe) var object: FiberObject?
 

@@ -10,6 +10,79 @@ extension VM {
       vm, arguments throws(RuntimeError) in
       try vm.makeFiber(arguments[0], catches: arguments.count > 1 ? arguments[1] : .null)
     }
+    defineNative("close", arity: 1...1) { vm, arguments throws(RuntimeError) in
+      try vm.close(vm.fiberArgument(arguments[0], "close"))
+    }
+    defineNative("cancel", arity: 2...2) { vm, arguments throws(RuntimeError) in
+      try vm.cancel(vm.fiberArgument(arguments[0], "cancel"), with: arguments[1])
+    }
+    defineNative("wrap", arity: 1...1) { vm, arguments throws(RuntimeError) in
+      // A function that resumes a fiber: an error inside closes it (SEMANTICS F12).
+      let fiber = try vm.makeFiber(arguments[0], catches: .null)
+      let state = fiber.object(as: FiberObject.self)!.state
+      let resumeIt = NativeFunctionObject(name: "wrap", arity: 0...1) { vm, arguments throws(RuntimeError) in
+        do throws(RuntimeError) {
+          return try vm.resume(state, with: arguments.first ?? .null)
+        } catch {
+          state.status = .done
+          throw error
+        }
+      }
+      resumeIt.captures = [fiber]
+      return .object(vm.heap.allocate(resumeIt))
+    }
+  }
+
+  private func fiberArgument(_ value: Value, _ function: String) throws(RuntimeError) -> Fiber {
+    guard let object = value.object(as: FiberObject.self) else {
+      throw RuntimeError(typeName: "TypeError", message: "\(function) expects a Fiber, not \(typeName(of: value))")
+    }
+    return object.state
+  }
+
+  /// `close(f)`: unwinds a suspended fiber through its `finally` blocks (not its `catch`
+  /// clauses). Gives `(true, nil)`, or `(false, error)` when a finally block failed
+  /// (SEMANTICS F10).
+  func close(_ target: Fiber) throws(RuntimeError) -> Value {
+    switch target.status {
+    case .running: throw RuntimeError(typeName: "FiberError", message: "cannot close a running fiber")
+    case .normal: throw RuntimeError(typeName: "FiberError", message: "cannot close a normal fiber")
+    case .new, .done, .error: return .object(heap.allocate(TupleObject([.true, .null])))
+    case .suspended: break
+    }
+    target.isClosing = true
+    defer {
+      target.isClosing = false
+      target.status = .done
+    }
+    var failure: Value = .null
+    do {
+      let value = try resume(target, with: .null, raising: closeCompletion)
+      if target.status == .error { failure = value }
+    } catch {
+      var error = error
+      failure = caughtValue(&error)
+    }
+    return .object(heap.allocate(TupleObject([.bool(failure.isNil), failure])))
+  }
+
+  /// `cancel(f, e)`: resumes `f` by throwing `e` where it is suspended; gives what `resume`
+  /// would (SEMANTICS F11). A fiber that never ran fails without running.
+  func cancel(_ target: Fiber, with value: Value) throws(RuntimeError) -> Value {
+    let error = thrownValue(value)
+    guard target.status == .new else { return try resume(target, with: .null, raising: error) }
+    target.status = .error
+    target.signal = "error"
+    target.entry = .null
+    if target.catchesError { return value }
+    throw error
+  }
+
+  /// The completion `close` raises in a fiber.
+  var closeCompletion: RuntimeError {
+    var error = RuntimeError(typeName: "FiberError", message: "the fiber is being closed")
+    error.isClose = true
+    return error
   }
 
   /// `Fiber(fn, catches: [.yield, .error])`. Runs nothing (SEMANTICS F1).
@@ -48,12 +121,15 @@ extension VM {
   /// `fiber.resume(value)`: runs `target` until it yields, returns or fails, and gives the
   /// yielded or returned value. A failure is thrown here, in the resumer, unless the fiber
   /// catches errors, in which case the error value is returned (SEMANTICS F2–F6, X2).
-  func resume(_ target: Fiber, with value: Value) throws(RuntimeError) -> Value {
+  func resume(_ target: Fiber, with value: Value, raising injected: RuntimeError? = nil) throws(RuntimeError)
+    -> Value
+  {
     guard nativeCallDepth < Self.maximumNativeCallDepth else {
       throw RuntimeError(
         typeName: "StackOverflow", message: "fibers resumed more than \(Self.maximumNativeCallDepth) deep")
     }
     try prepareResume(target, value: value)
+    target.injectedError = injected
     nativeCallDepth += 1
     let resumer = fiber
     fiber = target
@@ -71,10 +147,15 @@ extension VM {
       }
       return result
     } catch {
-      target.status = .error
-      target.signal = "error"
       target.closeUpvalues(from: 0)
       target.frameCount = 0
+      if error.isClose {
+        target.status = .done
+        target.signal = "ok"
+        return .null
+      }
+      target.status = .error
+      target.signal = "error"
       guard target.catchesError else { throw error }
       var caught = error
       if caught.trace == nil { (caught.location, caught.trace) = captureTrace() }
@@ -115,6 +196,9 @@ extension VM {
   /// started (`insideResumeLoop`), not one nested by a call through a built-in (F8, F9).
   @inline(never)
   func yieldError(insideResumeLoop: Bool) -> RuntimeError? {
+    if fiber.isClosing {
+      return RuntimeError(typeName: "FiberError", message: "a fiber cannot yield while it is being closed")
+    }
     if fiber === mainFiber || !fiber.catchesYield {
       return RuntimeError(typeName: "FiberError", message: "no fiber catches signal .yield")
     }

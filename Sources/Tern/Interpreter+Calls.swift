@@ -269,13 +269,15 @@ extension VM {
   /// Finds the innermost `try` handler for an error raised at the saved pcs, searching frames
   /// from the top down to `stopDepth`. On success the frames above the handler's are popped
   /// and the handler's frame index, target pc and register are returned.
-  func findHandler(stopDepth: Int) -> (frame: Int, target: Int, register: Int)? {
+  func findHandler(stopDepth: Int, finallyOnly: Bool) -> (frame: Int, target: Int, register: Int)? {
     var index = fiber.frameCount - 1
     while index >= stopDepth {
       let frame = fiber.frames[index]
       let function = frame.closure.takeUnretainedValue().function
       let pc = frame.pc - 1
-      if let handler = function.handlers.first(where: { $0.start <= pc && pc < $0.end }) {
+      if let handler = function.handlers.first(where: {
+        $0.start <= pc && pc < $0.end && ($0.isFinally || !finallyOnly)
+      }) {
         unwind(to: index + 1)
         return (index, handler.target, handler.register)
       }
@@ -286,6 +288,7 @@ extension VM {
 
   /// The value a `catch` receives: the thrown value, or an error object for a VM error.
   func caughtValue(_ error: inout RuntimeError) -> Value {
+    if error.isClose { return closeMarker }
     if let thrown = error.thrown { return thrown }
     let object = heap.allocate(
       ErrorObject(typeName: error.typeName, message: error.message, stackTrace: Self.describe(error.trace ?? [])))
@@ -319,6 +322,8 @@ extension VM {
 
   @inline(never)
   func thrownValue(_ value: Value) -> RuntimeError {
+    // A `finally` rethrowing the close completion keeps closing.
+    if value.isIdentical(to: closeMarker) { return closeCompletion }
     var error = RuntimeError(typeName: "Error", message: "")
     error.thrown = value
     if let object = value.object(as: ErrorObject.self), object.stackTrace.isEmpty {

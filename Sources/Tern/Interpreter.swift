@@ -18,9 +18,16 @@ extension VM {
     var constants = closure._withUnsafeGuaranteedRef { $0.constants }
     var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
     var caches = closure._withUnsafeGuaranteedRef { $0.caches }
+    // `cancel` and `close` resume a fiber by raising an error where it is suspended.
+    var injectedError = fiber.injectedError
+    fiber.injectedError = nil
 
     while true {
       do throws(RuntimeError) {
+        if let error = injectedError {
+          injectedError = nil
+          throw error
+        }
         while true {
           let word = code[pc]
           pc &+= 1
@@ -560,7 +567,7 @@ extension VM {
         // loop's locals (reading them would force the compiler to keep them in memory).
         var error = error
         if error.trace == nil { (error.location, error.trace) = captureTrace() }
-        guard let handler = findHandler(stopDepth: stopDepth) else {
+        guard let handler = findHandler(stopDepth: stopDepth, finallyOnly: error.isClose) else {
           unwind(to: stopDepth)
           throw error
         }

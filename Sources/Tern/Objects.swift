@@ -578,12 +578,18 @@ final class NativeFunctionObject: HeapObject {
   var instanceType: String?
   /// Parameter names, for natives that take named arguments (`Fiber(f, catches: …)`).
   var parameterNames: [String] = []
+  /// Script values the body refers to (the collector must keep them).
+  var captures: [Value] = []
 
   init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
     self.name = name
     self.arity = arity
     self.body = body
     super.init(kind: .native)
+  }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    for value in captures { collector.mark(value) }
   }
 }
 

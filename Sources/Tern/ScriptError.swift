@@ -62,6 +62,9 @@ struct RuntimeError: Error {
   var thrown: Value?
   var location: (file: String, line: Int, column: Int)?
   var trace: [ScriptError.Frame]?
+  /// The completion that `close(fiber)` unwinds a fiber with: `finally` blocks run, `catch`
+  /// clauses do not see it.
+  var isClose = false
 
   init(typeName: String, message: String) {
     self.typeName = typeName

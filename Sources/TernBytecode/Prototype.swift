@@ -31,12 +31,16 @@ public struct ExceptionHandler: Sendable, Hashable {
   public var end: Int
   public var target: Int
   public var register: Int
+  /// A `finally` handler (runs its block and rethrows), as opposed to a `catch`: closing a
+  /// fiber unwinds through finally handlers only.
+  public var isFinally: Bool
 
-  public init(start: Int, end: Int, target: Int, register: Int) {
+  public init(start: Int, end: Int, target: Int, register: Int, isFinally: Bool = false) {
     self.start = start
     self.end = end
     self.target = target
     self.register = register
+    self.isFinally = isFinally
   }
 }
 

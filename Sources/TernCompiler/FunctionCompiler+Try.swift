@@ -8,10 +8,12 @@ final class ProtectedRegion {
   var openSince: Int?
   var target = 0
   let register: Int
+  let isFinally: Bool
 
-  init(start: Int, register: Int) {
+  init(start: Int, register: Int, isFinally: Bool) {
     openSince = start
     self.register = register
+    self.isFinally = isFinally
   }
 
   func pause(at pc: Int) {
@@ -46,13 +48,13 @@ extension FunctionCompiler {
     let firstRegion = activeRegions.count
     var finallyRegion: ProtectedRegion?
     if finallyBlock != nil {
-      let region = ProtectedRegion(start: proto.code.count, register: caught)
+      let region = ProtectedRegion(start: proto.code.count, register: caught, isFinally: true)
       finallyRegion = region
       activeRegions.append(region)
     }
     var catchRegion: ProtectedRegion?
     if !catches.isEmpty {
-      let region = ProtectedRegion(start: proto.code.count, register: caught)
+      let region = ProtectedRegion(start: proto.code.count, register: caught, isFinally: false)
       catchRegion = region
       activeRegions.append(region)
     }
@@ -144,6 +146,8 @@ extension FunctionCompiler {
 
 extension ProtectedRegion {
   var handlers: [ExceptionHandler] {
-    segments.map { ExceptionHandler(start: $0.0, end: $0.1, target: target, register: register) }
+    segments.map {
+      ExceptionHandler(start: $0.0, end: $0.1, target: target, register: register, isFinally: isFinally)
+    }
   }
 }
