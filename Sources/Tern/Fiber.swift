@@ -13,6 +13,8 @@ struct CallFrame {
 /// `.normal` for a fiber that has resumed another and waits for it).
 enum FiberStatus: String {
   case new, running, normal, suspended, done, error
+  /// Ended by a terminal user signal (`user0`…`user4`).
+  case terminated
 }
 
 /// A stack of registers and call frames: the main program's, or a fiber's.
@@ -35,8 +37,15 @@ final class Fiber {
   /// The last signal this fiber emitted (`yield`, `error`, `ok` for a return).
   var signal = "none"
   /// Signals of this fiber that its resumer catches (`catches:`); the default is yield.
-  var catchesYield = true
-  var catchesError = false
+  var catches: Set<String> = ["yield"]
+  /// Suspended by a signal that passed up from this fiber's child: resuming this fiber
+  /// resumes the child (SEMANTICS S4).
+  var child: Fiber?
+  /// Dispatch loops running on this fiber: 1 inside the loop its resume started; more when
+  /// a built-in called back into script (a signal cannot suspend across that).
+  var loopDepth = 0
+  /// The signal completion a `finally` block is running for (rethrowing resumes it).
+  var unwinding: RuntimeError?
   /// The function the fiber runs, until its first resume.
   var entry: Value = .null
   /// While running or suspended in a resume: the fiber that resumed it.
@@ -136,5 +145,7 @@ final class Fiber {
       upvalue = current.nextOpen
     }
     if entry.tag == .object { collector.mark(entry) }
+    if let object = child?.object { collector.mark(.object(object)) }
+    if let payload = unwinding?.thrown { collector.mark(payload) }
   }
 }

@@ -288,7 +288,10 @@ extension VM {
 
   /// The value a `catch` receives: the thrown value, or an error object for a VM error.
   func caughtValue(_ error: inout RuntimeError) -> Value {
-    if error.isClose { return closeMarker }
+    if error.unwindingSignal != nil {
+      fiber.unwinding = error
+      return unwindMarker
+    }
     if let thrown = error.thrown { return thrown }
     let object = heap.allocate(
       ErrorObject(typeName: error.typeName, message: error.message, stackTrace: Self.describe(error.trace ?? [])))
@@ -322,8 +325,8 @@ extension VM {
 
   @inline(never)
   func thrownValue(_ value: Value) -> RuntimeError {
-    // A `finally` rethrowing the close completion keeps closing.
-    if value.isIdentical(to: closeMarker) { return closeCompletion }
+    // A `finally` rethrowing a signal completion carries on unwinding with it.
+    if value.isIdentical(to: unwindMarker), let unwinding = fiber.unwinding { return unwinding }
     var error = RuntimeError(typeName: "Error", message: "")
     error.thrown = value
     if let object = value.object(as: ErrorObject.self), object.stackTrace.isEmpty {

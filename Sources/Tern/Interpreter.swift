@@ -21,6 +21,8 @@ extension VM {
     // `cancel` and `close` resume a fiber by raising an error where it is suspended.
     var injectedError = fiber.injectedError
     fiber.injectedError = nil
+    fiber.loopDepth += 1
+    defer { fiber.loopDepth -= 1 }
 
     while true {
       do throws(RuntimeError) {
@@ -548,13 +550,15 @@ extension VM {
             registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
           case .skipIfCase:
             if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
-          case .yieldValue:
+          case .emitSignal:
             fiber.frames[frameIndex].pc = pc
-            if let error = yieldError(insideResumeLoop: stopDepth == 0) { throw error }
+            let payload = registers[Instruction.b(word)]
+            let signal = try suspendingSignal(
+              Instruction.c(word) == 0 ? nil : registers[Instruction.b(word) + 1], payload)
             fiber.yieldRegister = base + a
             fiber.status = .suspended
-            fiber.signal = "yield"
-            return registers[Instruction.b(word)]
+            fiber.signal = signal
+            return payload
           case .currentClosure:
             registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
           case .nop:
@@ -566,8 +570,18 @@ extension VM {
         // throwing operation saved its pc in its frame first, so nothing here reads the
         // loop's locals (reading them would force the compiler to keep them in memory).
         var error = error
+        if let signal = error.passingSignal {
+          // A child fiber emitted a signal that only a fiber above this one catches: this
+          // fiber suspends at its `resume` call, which the child's next value completes.
+          let top = fiber.frames[fiber.frameCount - 1]
+          let call = top.closure._withUnsafeGuaranteedRef { $0.code[top.pc - 1] }
+          fiber.yieldRegister = top.base + Int((call >> 8) & 0xFF)
+          fiber.status = .suspended
+          fiber.signal = signal
+          return error.thrown ?? .null
+        }
         if error.trace == nil { (error.location, error.trace) = captureTrace() }
-        guard let handler = findHandler(stopDepth: stopDepth, finallyOnly: error.isClose) else {
+        guard let handler = findHandler(stopDepth: stopDepth, finallyOnly: error.unwindingSignal != nil) else {
           unwind(to: stopDepth)
           throw error
         }

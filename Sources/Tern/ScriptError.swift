@@ -62,9 +62,13 @@ struct RuntimeError: Error {
   var thrown: Value?
   var location: (file: String, line: Int, column: Int)?
   var trace: [ScriptError.Frame]?
-  /// The completion that `close(fiber)` unwinds a fiber with: `finally` blocks run, `catch`
-  /// clauses do not see it.
-  var isClose = false
+  /// A fiber signal unwinding frames rather than an exception: `close` (the completion
+  /// `close(fiber)` raises) or a terminal user signal (`user0`…`user4`). Only `finally`
+  /// blocks see it; `thrown` is the payload.
+  var unwindingSignal: String?
+  /// A resumable signal (`yield`, `user5`…`user7`, `debug`) that the fiber emitting it does
+  /// not catch, on its way to the next fiber up: that fiber suspends too (SEMANTICS S3).
+  var passingSignal: String?
 
   init(typeName: String, message: String) {
     self.typeName = typeName

@@ -57,9 +57,9 @@ public final class VM {
   var classSerials = 0
   /// Values a native holds while it may allocate.
   var temporaryRoots: [Value] = []
-  /// What a `finally` block sees as the caught value while `close(fiber)` unwinds the fiber;
-  /// rethrowing it carries on closing.
-  var closeMarker: Value = .null
+  /// What a `finally` block sees as the caught value while a signal (`close`, a terminal
+  /// user signal) unwinds the fiber; rethrowing it carries on unwinding.
+  var unwindMarker: Value = .null
 
   /// Where `print` writes. Defaults to standard output.
   public var output: (String) -> Void = { text in print(text, terminator: "") }
@@ -74,7 +74,7 @@ public final class VM {
     heap.markRoots = { [unowned self] collector in self.markRoots(&collector) }
     installBuiltins()
     installFiberBuiltins()
-    closeMarker = .object(heap.allocate(ErrorObject(typeName: "FiberError", message: "the fiber is being closed")))
+    unwindMarker = .object(heap.allocate(ErrorObject(typeName: "FiberError", message: "the fiber is unwinding")))
     mainModule = makeModule(name: "<main>", path: nil)
   }
 
@@ -221,7 +221,7 @@ public final class VM {
     for module in modules.values { collector.mark(.object(module)) }
     for function in loadedFunctions { collector.mark(.object(function)) }
     for value in temporaryRoots { collector.mark(value) }
-    collector.mark(closeMarker)
+    collector.mark(unwindMarker)
   }
 
   // MARK: - Globals and natives

@@ -27,7 +27,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case importModule, importMember
   case newClass, defineField, defineMethod, getSuper
   case setClassFlavor, initField, defineCase, recordField, skipIfCase
-  case currentClosure, yieldValue
+  case currentClosure, emitSignal
   case nop
 
   /// How the operands are packed.
@@ -149,7 +149,9 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .defineCase: return "enum R[A] gets the case R[B] (a payload-free case becomes its one value)"
     case .recordField: return "R[A] := positional field C of R[B] (nil when it has none)"
     case .skipIfCase: return "if R[A] is the symbol or enum case named K[Bx], skip the next instruction"
-    case .yieldValue: return "suspend the running fiber, sending R[B] to its resumer; R[A] := the next resume's value"
+    case .emitSignal:
+      return
+        "the running fiber emits R[B]: as .yield when C is 0, else with the signal R[B+1]; R[A] := the next resume's value"
     case .currentClosure: return "R[A] := the running closure (a named function expression calling itself)"
     case .importModule: return "R[A] := the module K[Bx] (a name or a path), run on first import"
     case .importMember: return "R[A] := member K[C] of module R[B] (ImportError if missing or private)"

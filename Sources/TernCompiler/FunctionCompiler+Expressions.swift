@@ -140,6 +140,15 @@ extension FunctionCompiler {
       } else {
         compileConditionValue(expr, into: target)
       }
+    case .call(let callee, let arguments) where isBuiltinFiberEmit(callee, arguments):
+      // `Fiber.emit(signal, value)` is an instruction, like `yield`, so that the fiber can
+      // suspend without a native call on the Swift stack.
+      let payload = allocateRegister()
+      let signal = allocateRegister()
+      compileExpression(arguments[0].value, into: signal)
+      compileExpression(arguments[1].value, into: payload)
+      currentRange = expr.range
+      emit(Instruction.abc(.emitSignal, target, payload, 1))
     case .call(let callee, let arguments):
       compileCall(callee: callee, arguments: arguments, into: target, range: expr.range)
     case .member(let object, let name, isOptional: false):
@@ -224,7 +233,7 @@ extension FunctionCompiler {
         emit(Instruction.abc(.loadNil, register, 0, 0))
       }
       currentRange = expr.range
-      emit(Instruction.abc(.yieldValue, target, register, 0))
+      emit(Instruction.abc(.emitSignal, target, register, 0))
     case .assign:
       error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
     case .invalid:
@@ -476,5 +485,17 @@ extension Expr {
     case .subscriptAccess: return "this subscript"
     default: return "this expression"
     }
+  }
+}
+
+extension FunctionCompiler {
+  /// A call `Fiber.emit(a, b)` where `Fiber` is the built-in (not a name the program binds).
+  func isBuiltinFiberEmit(_ callee: Expr, _ arguments: [Argument]) -> Bool {
+    guard case .member(let object, let name, isOptional: false) = callee.kind, name.name == "emit",
+      case .name("Fiber") = object.kind, arguments.count == 2,
+      arguments.allSatisfy({ $0.label == nil && !$0.isSpread }),
+      case .global = resolve("Fiber"), !context.moduleMembers.contains("Fiber")
+    else { return false }
+    return true
   }
 }
