@@ -44,7 +44,8 @@ final class Fiber {
   /// Dispatch loops running on this fiber: 1 inside the loop its resume started; more when
   /// a built-in called back into script (a signal cannot suspend across that).
   var loopDepth = 0
-  /// The signal completion a `finally` block is running for (rethrowing resumes it).
+  /// The error or signal completion the latest `finally` handler caught: its rethrow carries
+  /// on with it unchanged.
   var unwinding: RuntimeError?
   /// The function the fiber runs, until its first resume.
   var entry: Value = .null

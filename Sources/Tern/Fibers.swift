@@ -11,7 +11,10 @@ extension VM {
       try vm.makeFiber(arguments[0], catches: arguments.count > 1 ? arguments[1] : .null)
     }
     defineNative("close", arity: 1...1) { vm, arguments throws(RuntimeError) in
-      try vm.close(vm.fiberArgument(arguments[0], "close"))
+      guard var failure = try vm.close(vm.fiberArgument(arguments[0], "close")) else {
+        return .object(vm.heap.allocate(TupleObject([.true, .null])))
+      }
+      return .object(vm.heap.allocate(TupleObject([.false, vm.caughtValue(&failure)])))
     }
     defineNative("cancel", arity: 2...2) { vm, arguments throws(RuntimeError) in
       try vm.cancel(vm.fiberArgument(arguments[0], "cancel"), with: arguments[1])
@@ -49,13 +52,13 @@ extension VM {
   }
 
   /// `close(f)`: unwinds a suspended fiber through its `finally` blocks (not its `catch`
-  /// clauses). Gives `(true, nil)`, or `(false, error)` when a finally block failed
-  /// (SEMANTICS F10).
-  func close(_ target: Fiber) throws(RuntimeError) -> Value {
+  /// clauses); a no-op for a fiber that is not suspended. Returns the error a finally block
+  /// failed with, if one did (`close` gives `(false, error)` then; SEMANTICS F10).
+  func close(_ target: Fiber) throws(RuntimeError) -> RuntimeError? {
     switch target.status {
     case .running: throw RuntimeError(typeName: "FiberError", message: "cannot close a running fiber")
     case .normal: throw RuntimeError(typeName: "FiberError", message: "cannot close a normal fiber")
-    case .new, .done, .error, .terminated: return .object(heap.allocate(TupleObject([.true, .null])))
+    case .new, .done, .error, .terminated: return nil
     case .suspended: break
     }
     target.isClosing = true
@@ -63,15 +66,18 @@ extension VM {
       target.isClosing = false
       target.status = .done
     }
-    var failure: Value = .null
     do {
       let value = try resume(target, with: .null, raising: closeCompletion)
-      if target.status == .error { failure = value }
+      return target.status == .error ? thrownValue(value) : nil
     } catch {
-      var error = error
-      failure = caughtValue(&error)
+      return error
     }
-    return .object(heap.allocate(TupleObject([.bool(failure.isNil), failure])))
+  }
+
+  /// A `for` loop over a suspended fiber ended early: close it; a `finally` block of the
+  /// fiber that fails makes the loop fail with its error.
+  func closeIterator(_ target: Fiber) throws(RuntimeError) {
+    if let failure = try close(target) { throw failure }
   }
 
   /// `cancel(f, e)`: resumes `f` by throwing `e` where it is suspended; gives what `resume`

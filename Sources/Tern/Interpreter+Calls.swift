@@ -269,7 +269,7 @@ extension VM {
   /// Finds the innermost `try` handler for an error raised at the saved pcs, searching frames
   /// from the top down to `stopDepth`. On success the frames above the handler's are popped
   /// and the handler's frame index, target pc and register are returned.
-  func findHandler(stopDepth: Int, finallyOnly: Bool) -> (frame: Int, target: Int, register: Int)? {
+  func findHandler(stopDepth: Int, finallyOnly: Bool) -> (frame: Int, target: Int, register: Int, isFinally: Bool)? {
     var index = fiber.frameCount - 1
     while index >= stopDepth {
       let frame = fiber.frames[index]
@@ -279,7 +279,7 @@ extension VM {
         $0.start <= pc && pc < $0.end && ($0.isFinally || !finallyOnly)
       }) {
         unwind(to: index + 1)
-        return (index, handler.target, handler.register)
+        return (index, handler.target, handler.register, handler.isFinally)
       }
       index -= 1
     }
@@ -288,10 +288,7 @@ extension VM {
 
   /// The value a `catch` receives: the thrown value, or an error object for a VM error.
   func caughtValue(_ error: inout RuntimeError) -> Value {
-    if error.unwindingSignal != nil {
-      fiber.unwinding = error
-      return unwindMarker
-    }
+    if error.unwindingSignal != nil { return unwindMarker }
     if let thrown = error.thrown { return thrown }
     let object = heap.allocate(
       ErrorObject(typeName: error.typeName, message: error.message, stackTrace: Self.describe(error.trace ?? [])))
@@ -325,8 +322,14 @@ extension VM {
 
   @inline(never)
   func thrownValue(_ value: Value) -> RuntimeError {
-    // A `finally` rethrowing a signal completion carries on unwinding with it.
-    if value.isIdentical(to: unwindMarker), let unwinding = fiber.unwinding { return unwinding }
+    // A `finally` rethrowing what it caught carries on with the same error (its location,
+    // or the signal it is unwinding for).
+    if let unwinding = fiber.unwinding,
+      value.isIdentical(to: unwinding.unwindingSignal != nil ? unwindMarker : unwinding.thrown ?? .null)
+    {
+      fiber.unwinding = nil
+      return unwinding
+    }
     var error = RuntimeError(typeName: "Error", message: "")
     error.thrown = value
     if let object = value.object(as: ErrorObject.self), object.stackTrace.isEmpty {

@@ -559,6 +559,12 @@ extension VM {
             fiber.status = .suspended
             fiber.signal = signal
             return payload
+          case .closeIterator:
+            if let target = registers[a].object(as: FiberObject.self), target.state.status == .suspended {
+              fiber.frames[frameIndex].pc = pc
+              try closeIterator(target.state)
+              registers = fiber.stack + base
+            }
           case .currentClosure:
             registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
           case .nop:
@@ -594,6 +600,8 @@ extension VM {
         globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
         caches = closure._withUnsafeGuaranteedRef { $0.caches }
         registers[handler.register] = caughtValue(&error)
+        // A `finally` rethrows what it caught: keep the error as it is, with its location.
+        if handler.isFinally { fiber.unwinding = error }
         pc = handler.target
       }
     }

@@ -27,7 +27,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case importModule, importMember
   case newClass, defineField, defineMethod, getSuper
   case setClassFlavor, initField, defineCase, recordField, skipIfCase
-  case currentClosure, emitSignal
+  case currentClosure, emitSignal, closeIterator
   case nop
 
   /// How the operands are packed.
@@ -149,6 +149,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .defineCase: return "enum R[A] gets the case R[B] (a payload-free case becomes its one value)"
     case .recordField: return "R[A] := positional field C of R[B] (nil when it has none)"
     case .skipIfCase: return "if R[A] is the symbol or enum case named K[Bx], skip the next instruction"
+    case .closeIterator: return "a `for` loop over R[A] ends early: close R[A] if it is a suspended fiber"
     case .emitSignal:
       return
         "the running fiber emits R[B]: as .yield when C is 0, else with the signal R[B+1]; R[A] := the next resume's value"

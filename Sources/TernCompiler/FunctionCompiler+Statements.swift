@@ -360,6 +360,20 @@ extension FunctionCompiler {
       prepare = emit(Instruction.aSBx(.iterate, base, 0))
     }
     let bodyStart = proto.code.count
+    // Leaving a loop over an iterable early (break, return, a throw, a break of an outer
+    // loop) closes the iterable, so a fiber's `finally` blocks run (SEMANTICS F12). The
+    // loop's own `break` goes through a landing that closes it; the other exits treat the
+    // loop like a `try … finally`.
+    var closeRegion: ProtectedRegion?
+    if !isRange {
+      let caught = allocateRegister()
+      declareLocal("(for error)", isMutable: false, register: caught)
+      let region = ProtectedRegion(start: bodyStart, register: caught, isFinally: true)
+      closeRegion = region
+      finallyContexts.append(
+        FinallyContext(action: .closeIterator(base), loopCount: loops.count, firstRegion: activeRegions.count))
+      activeRegions.append(region)
+    }
     loops.append(Loop(label: label, scopeDepth: scopeDepth, firstRegister: freeRegister))
     compileLoopBody(body, loopVariable: pattern, register: variable)
     let loop = loops.removeLast()
@@ -368,11 +382,21 @@ extension FunctionCompiler {
     if isRange {
       let loopIndex = emit(Instruction.aSBx(.forLoop, base, 0))
       patchJump(loopIndex, to: bodyStart)
-    } else {
+      patchJumpHere(prepare)
+      for jump in loop.breakJumps { patchJumpHere(jump) }
+    } else if let closeRegion {
+      closeRegion.pause(at: proto.code.count)
+      activeRegions.removeLast()
+      finallyContexts.removeLast()
       emitJump(back: prepare)
+      closeRegion.target = proto.code.count
+      emit(Instruction.abc(.closeIterator, base, 0, 0))
+      emit(Instruction.abc(.throwValue, closeRegion.register, 0, 0))
+      proto.handlers.append(contentsOf: closeRegion.handlers)
+      for jump in loop.breakJumps { patchJumpHere(jump) }
+      emit(Instruction.abc(.closeIterator, base, 0, 0))
+      patchJumpHere(prepare)
     }
-    patchJumpHere(prepare)
-    for jump in loop.breakJumps { patchJumpHere(jump) }
     endScope()
   }
 

@@ -27,9 +27,14 @@ final class ProtectedRegion {
 }
 
 /// An enclosing `try … finally` whose `finally` must run when `return`, `break` or
-/// `continue` leaves it.
+/// `continue` leaves it, or a `for` loop over an iterable that such an exit must close.
 struct FinallyContext {
-  var block: Block
+  enum Action {
+    case block(Block)
+    /// Close the iterable in this register (a suspended fiber is unwound).
+    case closeIterator(Int)
+  }
+  var action: Action
   /// `loops.count` when the `try` began: leaving a loop outside it crosses this finally.
   var loopCount: Int
   /// Index in `activeRegions` of the first region this `try` opened.
@@ -59,7 +64,8 @@ extension FunctionCompiler {
       activeRegions.append(region)
     }
     if let finallyBlock {
-      finallyContexts.append(FinallyContext(block: finallyBlock, loopCount: loops.count, firstRegion: firstRegion))
+      finallyContexts.append(
+        FinallyContext(action: .block(finallyBlock), loopCount: loops.count, firstRegion: firstRegion))
     }
 
     compileBlock(body, into: target)
@@ -108,6 +114,14 @@ extension FunctionCompiler {
     patchJumpHere(end)
   }
 
+  /// What leaving `context` runs: a copy of its `finally` block, or closing its iterable.
+  func compileExitAction(_ context: FinallyContext) {
+    switch context.action {
+    case .block(let block): compileFinallyCopy(block)
+    case .closeIterator(let register): emit(Instruction.abc(.closeIterator, register, 0, 0))
+    }
+  }
+
   /// A copy of a `finally` block, evaluated for its effect.
   func compileFinallyCopy(_ block: Block) {
     finallyDepth += 1
@@ -136,7 +150,7 @@ extension FunctionCompiler {
         finallyContexts.count - finallyContexts.firstIndex(where: {
           $0.firstRegion == context.firstRegion
         })!)
-      compileFinallyCopy(context.block)
+      compileExitAction(context)
     }
     exit()
     finallyContexts = saved

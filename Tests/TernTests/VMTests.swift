@@ -40,6 +40,24 @@ func output(of source: String, options: VM.Options = VM.Options()) throws -> Str
     }
   }
 
+  /// A `finally` block and a `for` loop that closes its iterable both rethrow what they
+  /// caught: the error still points at the line that raised it.
+  @Test(arguments: [
+    "fn f() {\n  try {\n    let x = 1 + nil\n  } finally {\n    print(1)\n  }\n}\nf()",
+    "for x in [1] {\n  print(x)\n  let y = x + nil\n}",
+  ])
+  func rethrownErrorKeepsItsLocation(source: String) {
+    let vm = VM()
+    vm.output = { _ in }
+    do {
+      try vm.run(source, name: "rethrow.tern")
+      Issue.record("expected a TypeError")
+    } catch {
+      #expect(error.typeName == "TypeError")
+      #expect(error.location?.line == 3)
+    }
+  }
+
   @Test func collectorFreesCyclicGarbageInBoundedMemory() throws {
     let vm = VM()
     vm.output = { _ in }
