@@ -41,9 +41,16 @@ final class Fiber {
   /// Suspended by a signal that passed up from this fiber's child: resuming this fiber
   /// resumes the child (SEMANTICS S4).
   var child: Fiber?
-  /// Dispatch loops running on this fiber: 1 inside the loop its resume started; more when
-  /// a built-in called back into script (a signal cannot suspend across that).
-  var loopDepth = 0
+  /// Dispatch loops nested on this fiber by built-ins calling back into script: a signal
+  /// cannot suspend the fiber across them.
+  var nativeLoops = 0
+  /// Resumed by a `resume` call the dispatch loop ran itself (not by a built-in such as a
+  /// `for` loop's step): a signal may pass from this fiber to its resumer.
+  var resumedInLoop = false
+  /// Where the value of the `resume` that ran this fiber goes, in the resumer's stack.
+  var resultRegister = 0
+  /// How many fibers are waiting on this one through `resume` (0 for the main program).
+  var nesting = 0
   /// The error or signal completion the latest `finally` handler caught: its rethrow carries
   /// on with it unchanged.
   var unwinding: RuntimeError?

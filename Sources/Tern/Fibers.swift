@@ -108,7 +108,9 @@ extension VM {
     guard parameters <= 1, !closure.function.hasRest, !closure.function.isMethod else {
       throw RuntimeError(typeName: "TypeError", message: "fiber function must accept 0 or 1 arguments")
     }
-    let state = Fiber(maximumDepth: options.maximumCallDepth, stackCapacity: 64, frameCapacity: 8)
+    // Small buffers: programs make many fibers (they grow on demand).
+    let state = Fiber(
+      maximumDepth: options.maximumCallDepth, stackCapacity: max(8, closure.registerCount + 2), frameCapacity: 2)
     state.entry = function
     if !catches.isNil {
       state.catches = []
@@ -138,11 +140,12 @@ extension VM {
   ]
   static let terminalSignals: Set<String> = ["user0", "user1", "user2", "user3", "user4"]
 
-  /// `fiber.resume(value)`: runs `target` until it stops, and gives the payload of the signal
-  /// it stopped with when its resumer catches it: the yielded value, the return value, or the
-  /// error value with `catches: [.error]`. A signal the resumer does not catch goes on up:
-  /// an error or terminal signal is thrown here, a resumable one suspends the resumer too
-  /// (SEMANTICS F2–F6, S3, S5, X2).
+  /// `fiber.resume(value)` called by a built-in (a `for` loop's step, `cancel`, `close`,
+  /// `wrap`, a resume taken as a value): runs a dispatch loop whose entry is `target` until
+  /// it stops, and gives the payload of the signal it stopped with: the yielded value, the
+  /// return value, or the error value with `catches: [.error]`. An uncaught error or
+  /// terminal signal is thrown here, in the resumer (SEMANTICS F2–F6, S5, X2). A `resume`
+  /// written in script does not come here: the loop switches fibers itself.
   func resume(_ target: Fiber, with value: Value, raising injected: RuntimeError? = nil) throws(RuntimeError)
     -> Value
   {
@@ -150,10 +153,10 @@ extension VM {
       throw RuntimeError(
         typeName: "StackOverflow", message: "fibers resumed more than \(Self.maximumNativeCallDepth) deep")
     }
-    try prepareResume(target, value: value)
-    nativeCallDepth += 1
     let resumer = fiber
-    fiber = target
+    let running = try prepareResume(target, value: value, inLoop: false)
+    running.injectedError = injected
+    nativeCallDepth += 1
     defer {
       nativeCallDepth -= 1
       fiber = resumer
@@ -162,86 +165,129 @@ extension VM {
     }
     let payload: Value
     do {
-      payload = try runResumed(target, value: value, raising: injected)
+      payload = try interpret(stopDepth: 0, entry: target)
     } catch {
-      target.closeUpvalues(from: 0)
-      target.frameCount = 0
-      switch error.unwindingSignal {
-      case "close"?:
-        target.status = .done
-        target.signal = "ok"
-        return .null
-      case let signal?:
-        target.status = .terminated
-        target.signal = signal
-        if target.catches.contains(signal) { return error.thrown ?? .null }
-        throw error
-      case nil:
-        target.status = .error
-        target.signal = "error"
-        guard target.catches.contains("error") else { throw error }
-        var caught = error
-        if caught.trace == nil { (caught.location, caught.trace) = captureTrace() }
-        return caughtValue(&caught)
-      }
+      return try fiberFailed(target, error)
     }
     if target.status == .running {
       target.status = .done
       target.signal = "ok"
-      return payload
     }
-    if target.catches.contains(target.signal) { return payload }
-    // Nobody here catches it: the resumer suspends too, and resuming it resumes `target`.
-    resumer.child = target
-    var passing = RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(target.signal)")
-    passing.passingSignal = target.signal
-    passing.thrown = payload
-    throw passing
+    return payload
   }
 
-  /// Runs a resumed fiber until it stops; a fiber suspended by its child's signal resumes
-  /// the child first, and gets the child's next value at its pending `resume` call (S4).
-  private func runResumed(_ target: Fiber, value: Value, raising injected: RuntimeError?) throws(RuntimeError)
-    -> Value
-  {
-    target.injectedError = injected
-    if let child = target.child {
-      target.child = nil
-      if injected?.unwindingSignal == "close" {
-        // Closing unwinds the innermost fiber first, then this one.
-        _ = try close(child)
-      } else {
-        target.injectedError = nil
-        do {
-          target.stack[target.yieldRegister] = try resume(child, with: value, raising: injected)
-        } catch {
-          guard let signal = error.passingSignal else {
-            target.injectedError = error
-            return try interpret(stopDepth: 0)
-          }
-          // The child stopped again with a signal for a fiber above: pass it on again.
-          target.status = .suspended
-          target.signal = signal
-          return error.thrown ?? .null
-        }
-      }
+  /// The fiber a dispatch loop can resume itself: the receiver of a `resume` call.
+  @inline(never)
+  func resumableInLoop(_ receiver: Value, name: Value) -> Fiber? {
+    guard memberName(name) == "resume" else { return nil }
+    return receiver.object(as: FiberObject.self)?.state
+  }
+
+  /// A fiber's frames ended with an error or an unwinding signal: records how it ended and
+  /// gives what its resumer's `resume` returns, or throws what goes on up.
+  func fiberFailed(_ target: Fiber, _ error: RuntimeError) throws(RuntimeError) -> Value {
+    target.closeUpvalues(from: 0)
+    target.frameCount = 0
+    switch error.unwindingSignal {
+    case "close"?:
+      target.status = .done
+      target.signal = "ok"
+      target.isClosing = false
+      // Closing a fiber that waits on a child closed the child first; now the fiber.
+      if target.resumer?.isClosing == true { throw error }
+      return .null
+    case let signal?:
+      target.status = .terminated
+      target.signal = signal
+      if target.catches.contains(signal) { return error.thrown ?? .null }
+      throw error
+    case nil:
+      target.status = .error
+      target.signal = "error"
+      guard target.catches.contains("error") else { throw error }
+      var caught = error
+      if caught.trace == nil { (caught.location, caught.trace) = captureTrace() }
+      return caughtValue(&caught)
     }
-    return try interpret(stopDepth: 0)
+  }
+
+  /// A fiber the loop resumed failed: its resumer runs again and gets the outcome at its
+  /// `resume` call (a value, or an error thrown there).
+  func failResumed(_ failed: Fiber, _ error: RuntimeError) throws(RuntimeError) -> Value {
+    defer { switchToResumer(of: failed) }
+    return try fiberFailed(failed, error)
+  }
+
+  /// A fiber the loop resumed returned: its resumer runs again with the result.
+  func finishResumed(_ finished: Fiber, result: Value) -> Fiber {
+    finished.status = .done
+    finished.signal = "ok"
+    let resumer = switchToResumer(of: finished)
+    resumer.stack[finished.resultRegister] = result
+    return resumer
+  }
+
+  /// A fiber the loop resumed emitted a resumable signal (its pending register is set). If
+  /// its resumer catches the signal, the resumer runs again with the payload; otherwise the
+  /// resumer suspends too, waiting on it, and the signal goes on up (SEMANTICS S3). Returns
+  /// the fiber the loop continues with, or nil when the signal reaches the loop's entry fiber,
+  /// which then suspends and leaves the loop.
+  func suspendResumed(_ stopped: Fiber, signal: String, payload: Value, entry: Fiber) -> Fiber? {
+    var current = stopped
+    while true {
+      current.status = .suspended
+      current.signal = signal
+      let resumer = switchToResumer(of: current)
+      if current.catches.contains(signal) {
+        resumer.stack[current.resultRegister] = payload
+        return resumer
+      }
+      resumer.child = current
+      resumer.yieldRegister = current.resultRegister
+      if resumer === entry {
+        resumer.status = .suspended
+        resumer.signal = signal
+        return nil
+      }
+      current = resumer
+    }
+  }
+
+  @discardableResult
+  private func switchToResumer(of stopped: Fiber) -> Fiber {
+    let resumer = stopped.resumer ?? mainFiber
+    stopped.resumer = nil
+    resumer.status = .running
+    fiber = resumer
+    return resumer
   }
 
   /// Checks that `target` can be resumed by the running fiber and readies it: the value
   /// goes to its pending `yield` or, on the first resume, becomes its function's argument.
-  private func prepareResume(_ target: Fiber, value: Value) throws(RuntimeError) {
+  /// A fiber waiting on a child (a signal passed up from it) resumes the innermost fiber of
+  /// that chain instead, which gets the value (SEMANTICS S4). Makes the fiber that runs next
+  /// the running one and returns it.
+  func prepareResume(_ target: Fiber, value: Value, inLoop: Bool) throws(RuntimeError) -> Fiber {
     switch target.status {
     case .done:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume dead fiber")
     case .error:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume fiber with status .error")
+    case .terminated:
+      throw RuntimeError(
+        typeName: "FiberError", message: "cannot resume fiber terminated by signal .\(target.signal)")
     case .running:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume running fiber")
     case .normal:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume normal fiber")
-    case .new:
+    case .new, .suspended:
+      break
+    }
+    guard fiber.nesting < options.maximumFiberNesting else {
+      throw RuntimeError(
+        typeName: "StackOverflow", message: "fibers resumed more than \(options.maximumFiberNesting) deep")
+    }
+    if target.status == .new {
       let closure = target.entry.object(as: ClosureObject.self)!
       target.ensureStack(2 + closure.registerCount)
       target.stack[0] = target.entry
@@ -249,15 +295,24 @@ extension VM {
       target.frames[0] = CallFrame(closure: Unmanaged.passUnretained(closure), pc: 0, base: 1)
       target.frameCount = 1
       target.entry = .null
-    case .terminated:
-      throw RuntimeError(
-        typeName: "FiberError", message: "cannot resume fiber terminated by signal .\(target.signal)")
-    case .suspended:
-      if target.child == nil { target.stack[target.yieldRegister] = value }
     }
-    target.status = .running
     target.resumer = fiber
+    target.resumedInLoop = inLoop
+    target.nesting = fiber.nesting + 1
     fiber.status = .normal
+    var running = target
+    while let child = running.child {
+      running.child = nil
+      running.status = .normal
+      child.resumer = running
+      child.isClosing = target.isClosing
+      child.nesting = running.nesting + 1
+      running = child
+    }
+    if running !== target || target.status == .suspended { running.stack[running.yieldRegister] = value }
+    running.status = .running
+    fiber = running
+    return running
   }
 
   /// Checks a signal the running fiber emits (`yield`, `Fiber.emit(signal, payload)`) and
@@ -296,20 +351,23 @@ extension VM {
     if fiber.isClosing {
       throw RuntimeError(typeName: "FiberError", message: "a fiber cannot yield while it is being closed")
     }
+    // Every fiber up to the catcher suspends: none may be inside a built-in's callback, and
+    // each must have been resumed by the loop itself, not by a built-in.
     var current = fiber
-    while true {
-      if current === mainFiber {
-        throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
+    var crossesNative = false
+    while current !== mainFiber {
+      if current.nativeLoops != 0 { crossesNative = true }
+      if current.catches.contains(name) {
+        if crossesNative {
+          throw RuntimeError(typeName: "FiberError", message: "attempt to yield across a native call boundary")
+        }
+        return name
       }
-      if current.loopDepth != 1 {
-        throw RuntimeError(typeName: "FiberError", message: "attempt to yield across a native call boundary")
-      }
-      if current.catches.contains(name) { return name }
-      guard let resumer = current.resumer else {
-        throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
-      }
+      if !current.resumedInLoop { crossesNative = true }
+      guard let resumer = current.resumer else { break }
       current = resumer
     }
+    throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
   }
 
   /// The next element of `for x in fiber`: each resume's yielded value, until the fiber

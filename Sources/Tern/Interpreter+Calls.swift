@@ -14,7 +14,12 @@ extension VM {
         message: "calls through built-in functions nested more than \(Self.maximumNativeCallDepth) deep")
     }
     nativeCallDepth += 1
-    defer { nativeCallDepth -= 1 }
+    let caller = fiber
+    caller.nativeLoops += 1
+    defer {
+      nativeCallDepth -= 1
+      caller.nativeLoops -= 1
+    }
     let base = fiber.top + 1
     var arguments = arguments
     if arguments.count != closure.fastArity || !named.isEmpty {

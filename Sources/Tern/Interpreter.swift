@@ -6,9 +6,16 @@ import TernBytecode
 // frame and the loop carries on.
 
 extension VM {
-  /// Runs the fiber's top frame until the frame at index `stopDepth` returns.
-  func interpret(stopDepth: Int) throws(RuntimeError) -> Value {
-    let fiber = self.fiber
+  /// Runs the fiber's top frame until the frame at index `stopDepth` returns (or, at depth
+  /// 0 of a fiber, until the fiber suspends).
+  ///
+  /// `fiber.resume(v)` written in script switches this loop to the resumed fiber (its
+  /// locals are reloaded from that fiber's top frame), and the fiber's return, failure or
+  /// signal switches it back: resumes nest without the Swift stack (Wren's benchmark
+  /// nests 100,000). Only the fiber this loop started on (`entryFiber`) leaves the loop.
+  func interpret(stopDepth: Int, entry: Fiber? = nil) throws(RuntimeError) -> Value {
+    var fiber = self.fiber
+    let entryFiber = entry ?? fiber
     var frameIndex = fiber.frameCount - 1
     var closure = fiber.frames[frameIndex].closure
     var pc = fiber.frames[frameIndex].pc
@@ -21,8 +28,6 @@ extension VM {
     // `cancel` and `close` resume a fiber by raising an error where it is suspended.
     var injectedError = fiber.injectedError
     fiber.injectedError = nil
-    fiber.loopDepth += 1
-    defer { fiber.loopDepth -= 1 }
 
     while true {
       do throws(RuntimeError) {
@@ -296,8 +301,22 @@ extension VM {
               fiber.frames[frameIndex].returnsSelf ? registers[0] : Instruction.b(word) == 0 ? Value.null : registers[a]
             if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
             fiber.frameCount = frameIndex
-            if frameIndex == stopDepth {
+            if frameIndex == stopDepth && fiber === entryFiber {
               return result
+            }
+            if frameIndex == 0 {
+              // A fiber this loop resumed has returned: back to its resumer.
+              fiber = finishResumed(fiber, result: result)
+              frameIndex = fiber.frameCount - 1
+              closure = fiber.frames[frameIndex].closure
+              pc = fiber.frames[frameIndex].pc
+              base = fiber.frames[frameIndex].base
+              registers = fiber.stack + base
+              code = closure._withUnsafeGuaranteedRef { $0.code }
+              constants = closure._withUnsafeGuaranteedRef { $0.constants }
+              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = closure._withUnsafeGuaranteedRef { $0.caches }
+              continue
             }
             registers[-1] = result
             frameIndex -= 1
@@ -453,6 +472,22 @@ extension VM {
               caches = target._withUnsafeGuaranteedRef { $0.caches }
               continue
             }
+            if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
+              let target = resumableInLoop(receiver, name: constants[Instruction.c(word)])
+            {
+              fiber = try prepareResume(target, value: argumentCount == 1 ? registers[a + 1] : .null, inLoop: true)
+              target.resultRegister = base + a
+              frameIndex = fiber.frameCount - 1
+              closure = fiber.frames[frameIndex].closure
+              pc = fiber.frames[frameIndex].pc
+              base = fiber.frames[frameIndex].base
+              registers = fiber.stack + base
+              code = closure._withUnsafeGuaranteedRef { $0.code }
+              constants = closure._withUnsafeGuaranteedRef { $0.constants }
+              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = closure._withUnsafeGuaranteedRef { $0.caches }
+              continue
+            }
             let result = try invoke(
               receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount)
             registers = fiber.stack + base
@@ -556,9 +591,23 @@ extension VM {
             let signal = try suspendingSignal(
               Instruction.c(word) == 0 ? nil : registers[Instruction.b(word) + 1], payload)
             fiber.yieldRegister = base + a
-            fiber.status = .suspended
-            fiber.signal = signal
-            return payload
+            guard fiber !== entryFiber,
+              let next = suspendResumed(fiber, signal: signal, payload: payload, entry: entryFiber)
+            else {
+              fiber.status = .suspended
+              fiber.signal = signal
+              return payload
+            }
+            fiber = next
+            frameIndex = fiber.frameCount - 1
+            closure = fiber.frames[frameIndex].closure
+            pc = fiber.frames[frameIndex].pc
+            base = fiber.frames[frameIndex].base
+            registers = fiber.stack + base
+            code = closure._withUnsafeGuaranteedRef { $0.code }
+            constants = closure._withUnsafeGuaranteedRef { $0.constants }
+            globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+            caches = closure._withUnsafeGuaranteedRef { $0.caches }
           case .closeIterator:
             if let target = registers[a].object(as: FiberObject.self), target.state.status == .suspended {
               fiber.frames[frameIndex].pc = pc
@@ -572,37 +621,47 @@ extension VM {
           }
         }
       } catch {
-        // Unwind to the innermost `try` handler of this loop's frames, or leave. Every
-        // throwing operation saved its pc in its frame first, so nothing here reads the
-        // loop's locals (reading them would force the compiler to keep them in memory).
+        // Unwind to the innermost `try` handler of the running fiber's frames; a fiber this
+        // loop resumed that has none fails, and its resumer gets the outcome at its `resume`
+        // call; the entry fiber with none leaves the loop. Every throwing operation saved its
+        // pc in its frame first, so the frames say where each fiber is.
         var error = error
-        if let signal = error.passingSignal {
-          // A child fiber emitted a signal that only a fiber above this one catches: this
-          // fiber suspends at its `resume` call, which the child's next value completes.
-          let top = fiber.frames[fiber.frameCount - 1]
-          let call = top.closure._withUnsafeGuaranteedRef { $0.code[top.pc - 1] }
-          fiber.yieldRegister = top.base + Int((call >> 8) & 0xFF)
-          fiber.status = .suspended
-          fiber.signal = signal
-          return error.thrown ?? .null
+        var handlerTarget: Int?
+        while true {
+          if error.trace == nil { (error.location, error.trace) = captureTrace() }
+          let isEntry = fiber === entryFiber
+          if let handler = findHandler(stopDepth: isEntry ? stopDepth : 0, finallyOnly: error.unwindingSignal != nil) {
+            frameIndex = handler.frame
+            fiber.stack[fiber.frames[frameIndex].base + handler.register] = caughtValue(&error)
+            // A `finally` rethrows what it caught: keep the error as it is, with its location.
+            if handler.isFinally { fiber.unwinding = error }
+            handlerTarget = handler.target
+            break
+          }
+          if isEntry {
+            unwind(to: stopDepth)
+            throw error
+          }
+          let failed = fiber
+          do throws(RuntimeError) {
+            let value = try failResumed(failed, error)
+            fiber = self.fiber
+            fiber.stack[failed.resultRegister] = value
+            frameIndex = fiber.frameCount - 1
+            break
+          } catch let next {
+            fiber = self.fiber
+            error = next
+          }
         }
-        if error.trace == nil { (error.location, error.trace) = captureTrace() }
-        guard let handler = findHandler(stopDepth: stopDepth, finallyOnly: error.unwindingSignal != nil) else {
-          unwind(to: stopDepth)
-          throw error
-        }
-        frameIndex = handler.frame
         closure = fiber.frames[frameIndex].closure
+        pc = handlerTarget ?? fiber.frames[frameIndex].pc
         base = fiber.frames[frameIndex].base
         registers = fiber.stack + base
         code = closure._withUnsafeGuaranteedRef { $0.code }
         constants = closure._withUnsafeGuaranteedRef { $0.constants }
         globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
         caches = closure._withUnsafeGuaranteedRef { $0.caches }
-        registers[handler.register] = caughtValue(&error)
-        // A `finally` rethrows what it caught: keep the error as it is, with its location.
-        if handler.isFinally { fiber.unwinding = error }
-        pc = handler.target
       }
     }
   }

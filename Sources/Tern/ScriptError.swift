@@ -66,9 +66,6 @@ struct RuntimeError: Error {
   /// `close(fiber)` raises) or a terminal user signal (`user0`…`user4`). Only `finally`
   /// blocks see it; `thrown` is the payload.
   var unwindingSignal: String?
-  /// A resumable signal (`yield`, `user5`…`user7`, `debug`) that the fiber emitting it does
-  /// not catch, on its way to the next fiber up: that fiber suspends too (SEMANTICS S3).
-  var passingSignal: String?
 
   init(typeName: String, message: String) {
     self.typeName = typeName

@@ -14,10 +14,13 @@ public final class VM {
     public var maximumCallDepth = 10_000
     /// Collect garbage on every allocation (for testing the collector).
     public var gcStress = false
+    /// Fibers resuming fibers (each waiting on the next) before a catchable `StackOverflow`.
+    public var maximumFiberNesting = 200_000
 
-    public init(maximumCallDepth: Int = 10_000, gcStress: Bool = false) {
+    public init(maximumCallDepth: Int = 10_000, gcStress: Bool = false, maximumFiberNesting: Int = 200_000) {
       self.maximumCallDepth = maximumCallDepth
       self.gcStress = gcStress
+      self.maximumFiberNesting = maximumFiberNesting
     }
   }
 

@@ -58,6 +58,28 @@ func output(of source: String, options: VM.Options = VM.Options()) throws -> Str
     }
   }
 
+  /// Fibers resuming fibers nest without the Swift stack, up to a limit that is a catchable
+  /// error, not a crash of the host.
+  @Test func fiberNestingIsBounded() throws {
+    let source = """
+      var deepest = 0
+      fn nest(depth) {
+        deepest = depth
+        Fiber(fn() { nest(depth + 1) }).resume()
+      }
+      try {
+        nest(0)
+      } catch e is StackOverflow {
+        print(e.message, deepest)
+      }
+      """
+    let vm = VM(options: VM.Options(maximumFiberNesting: 50))
+    var printed = ""
+    vm.output = { printed += $0 }
+    try vm.run(source, name: "nest.tern")
+    #expect(printed == "fibers resumed more than 50 deep 50\n")
+  }
+
   @Test func collectorFreesCyclicGarbageInBoundedMemory() throws {
     let vm = VM()
     vm.output = { _ in }
