@@ -7,6 +7,9 @@ struct CallFrame {
   /// An `init` run by calling a class: the call's value is the instance (R[0]), whatever
   /// `init` returns.
   var returnsSelf = false
+  /// The frame a dispatch loop was started for: its return leaves that loop (the main
+  /// program's, a built-in's callback, a fiber that a built-in resumed).
+  var stopsLoop = false
 }
 
 /// What a fiber is doing (LANGUAGE.md: `.new .running .suspended .done .error`, plus
@@ -45,7 +48,8 @@ final class Fiber {
   /// cannot suspend the fiber across them.
   var nativeLoops = 0
   /// Resumed by a `resume` call the dispatch loop ran itself (not by a built-in such as a
-  /// `for` loop's step): a signal may pass from this fiber to its resumer.
+  /// `for` loop's step): it runs in its resumer's loop, and a signal may pass from this
+  /// fiber to its resumer.
   var resumedInLoop = false
   /// Where the value of the `resume` that ran this fiber goes, in the resumer's stack.
   var resultRegister = 0
@@ -155,5 +159,16 @@ final class Fiber {
     if entry.tag == .object { collector.mark(entry) }
     if let object = child?.object { collector.mark(.object(object)) }
     if let payload = unwinding?.thrown { collector.mark(payload) }
+  }
+
+  /// The first frame of the innermost dispatch loop running this fiber, or nil when the
+  /// fiber runs in its resumer's loop with all its frames.
+  func loopStart() -> Int? {
+    var index = frameCount - 1
+    while index >= 0 {
+      if frames[index].stopsLoop { return index }
+      index -= 1
+    }
+    return nil
   }
 }

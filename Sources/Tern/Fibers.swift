@@ -1,7 +1,7 @@
-// Fibers: creating, resuming, and the script-visible members (`status`, `signal`,
-// `resume`). A resume runs the target fiber in a nested dispatch loop (as Lua's
-// `lua_resume` does): a `yield` returns from that loop, leaving the fiber's frames in its
-// own buffers, and the next resume enters the loop again at the saved pc. Nesting is
+// Fibers: creating, resuming, signals, and the script-visible members (`status`,
+// `signal`, `resume`, `close`, `cancel`, `wrap`, `propagate`). The dispatch loop switches
+// between fibers itself (see `interpret`); the helpers here keep the fiber states and the
+// resume chain. A built-in that resumes a fiber runs a nested loop for it (`resume`),
 // bounded like every call through a built-in (`maximumNativeCallDepth`).
 
 extension VM {
@@ -128,12 +128,6 @@ extension VM {
     return .object(heap.allocate(FiberObject(state: state)))
   }
 
-  /// The script object for a fiber (made on demand for the main program).
-  func fiberObject(_ state: Fiber) -> Value {
-    if let object = state.object { return .object(object) }
-    return .object(heap.allocate(FiberObject(state: state)))
-  }
-
   /// Every signal a fiber can emit (SEMANTICS S1).
   static let signalNames: Set<String> = [
     "yield", "error", "debug", "fuel", "await", "user0", "user1", "user2", "user3", "user4", "user5", "user6", "user7",
@@ -165,7 +159,7 @@ extension VM {
     }
     let payload: Value
     do {
-      payload = try interpret(stopDepth: 0, entry: target)
+      payload = try interpret()
     } catch {
       return try fiberFailed(target, error)
     }
@@ -219,20 +213,18 @@ extension VM {
   }
 
   /// A fiber the loop resumed returned: its resumer runs again with the result.
-  func finishResumed(_ finished: Fiber, result: Value) -> Fiber {
+  func finishResumed(_ finished: Fiber, result: Value) {
     finished.status = .done
     finished.signal = "ok"
-    let resumer = switchToResumer(of: finished)
-    resumer.stack[finished.resultRegister] = result
-    return resumer
+    switchToResumer(of: finished).stack[finished.resultRegister] = result
   }
 
   /// A fiber the loop resumed emitted a resumable signal (its pending register is set). If
   /// its resumer catches the signal, the resumer runs again with the payload; otherwise the
   /// resumer suspends too, waiting on it, and the signal goes on up (SEMANTICS S3). Returns
-  /// the fiber the loop continues with, or nil when the signal reaches the loop's entry fiber,
-  /// which then suspends and leaves the loop.
-  func suspendResumed(_ stopped: Fiber, signal: String, payload: Value, entry: Fiber) -> Fiber? {
+  /// true when the loop carries on with the running fiber, false when the signal reached a
+  /// fiber that a built-in resumed, which has suspended and must leave the loop.
+  func suspendResumed(_ stopped: Fiber, signal: String, payload: Value) -> Bool {
     var current = stopped
     while true {
       current.status = .suspended
@@ -240,14 +232,14 @@ extension VM {
       let resumer = switchToResumer(of: current)
       if current.catches.contains(signal) {
         resumer.stack[current.resultRegister] = payload
-        return resumer
+        return true
       }
       resumer.child = current
       resumer.yieldRegister = current.resultRegister
-      if resumer === entry {
+      if !resumer.resumedInLoop {
         resumer.status = .suspended
         resumer.signal = signal
-        return nil
+        return false
       }
       current = resumer
     }
@@ -267,6 +259,7 @@ extension VM {
   /// A fiber waiting on a child (a signal passed up from it) resumes the innermost fiber of
   /// that chain instead, which gets the value (SEMANTICS S4). Makes the fiber that runs next
   /// the running one and returns it.
+  @discardableResult
   func prepareResume(_ target: Fiber, value: Value, inLoop: Bool) throws(RuntimeError) -> Fiber {
     switch target.status {
     case .done:
@@ -298,6 +291,8 @@ extension VM {
     }
     target.resumer = fiber
     target.resumedInLoop = inLoop
+    // A built-in's resume runs a loop of its own, which the fiber's return leaves.
+    target.frames[0].stopsLoop = !inLoop
     target.nesting = fiber.nesting + 1
     fiber.status = .normal
     var running = target

@@ -30,9 +30,10 @@ extension VM {
     fiber.stack[base - 1] = .object(closure)
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
     let frameIndex = fiber.frameCount
-    fiber.frames[frameIndex] = CallFrame(closure: Unmanaged.passUnretained(closure), pc: 0, base: base)
+    fiber.frames[frameIndex] = CallFrame(
+      closure: Unmanaged.passUnretained(closure), pc: 0, base: base, stopsLoop: true)
     fiber.frameCount += 1
-    return try interpret(stopDepth: frameIndex)
+    return try interpret()
   }
 
   /// Calls anything that is not a script closure: natives and bound methods.

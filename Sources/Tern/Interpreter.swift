@@ -6,662 +6,627 @@ import TernBytecode
 // frame and the loop carries on.
 
 extension VM {
-  /// Runs the fiber's top frame until the frame at index `stopDepth` returns (or, at depth
-  /// 0 of a fiber, until the fiber suspends).
+  /// Runs the running fiber's top frame until a frame marked `stopsLoop` returns, or until
+  /// a fiber a built-in resumed suspends.
   ///
   /// `fiber.resume(v)` written in script switches this loop to the resumed fiber (its
   /// locals are reloaded from that fiber's top frame), and the fiber's return, failure or
   /// signal switches it back: resumes nest without the Swift stack (Wren's benchmark
-  /// nests 100,000). Only the fiber this loop started on (`entryFiber`) leaves the loop.
-  func interpret(stopDepth: Int, entry: Fiber? = nil) throws(RuntimeError) -> Value {
-    var fiber = self.fiber
-    let entryFiber = entry ?? fiber
-    var frameIndex = fiber.frameCount - 1
-    var closure = fiber.frames[frameIndex].closure
-    var pc = fiber.frames[frameIndex].pc
-    var base = fiber.frames[frameIndex].base
-    var registers = fiber.stack + base
-    var code = closure._withUnsafeGuaranteedRef { $0.code }
-    var constants = closure._withUnsafeGuaranteedRef { $0.constants }
-    var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-    var caches = closure._withUnsafeGuaranteedRef { $0.caches }
-    // `cancel` and `close` resume a fiber by raising an error where it is suspended.
-    var injectedError = fiber.injectedError
-    fiber.injectedError = nil
+  /// nests 100,000).
+  func interpret() throws(RuntimeError) -> Value {
+    // Each pass of this outer loop runs one fiber: a switch to another fiber `continue`s it
+    // and reloads the locals. Inside, `fiber` is a constant, which keeps it in a register.
+    fiberLoop: while true {
+      let fiber = self.fiber
+      var frameIndex = fiber.frameCount - 1
+      var closure = fiber.frames[frameIndex].closure
+      var pc = fiber.frames[frameIndex].pc
+      var base = fiber.frames[frameIndex].base
+      var registers = fiber.stack + base
+      var code = closure._withUnsafeGuaranteedRef { $0.code }
+      var constants = closure._withUnsafeGuaranteedRef { $0.constants }
+      var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+      var caches = closure._withUnsafeGuaranteedRef { $0.caches }
 
-    while true {
-      do throws(RuntimeError) {
-        if let error = injectedError {
-          injectedError = nil
-          throw error
-        }
-        while true {
-          let word = code[pc]
-          pc &+= 1
-          let a = Int((word >> 8) & 0xFF)
-          switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self) {
-          case .move:
-            registers[a] = registers[Instruction.b(word)]
-          case .loadConstant:
-            registers[a] = constants[Instruction.bx(word)]
-          case .loadInt:
-            registers[a] = .int(Int64(Instruction.sBx(word)))
-          case .loadNil:
-            for index in a...(a + Instruction.b(word)) { registers[index] = .null }
-          case .loadTrue:
-            registers[a] = .true
-          case .loadFalse:
-            registers[a] = .false
-          case .getGlobal:
-            let value = globals[Instruction.bx(word)]
-            if value.tag == .undefined {
+      while true {
+        do throws(RuntimeError) {
+          // `cancel` and `close` resume a fiber by raising an error where it is suspended.
+          if let error = fiber.injectedError {
+            fiber.injectedError = nil
+            throw error
+          }
+          while true {
+            let word = code[pc]
+            pc &+= 1
+            let a = Int((word >> 8) & 0xFF)
+            switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self) {
+            case .move:
+              registers[a] = registers[Instruction.b(word)]
+            case .loadConstant:
+              registers[a] = constants[Instruction.bx(word)]
+            case .loadInt:
+              registers[a] = .int(Int64(Instruction.sBx(word)))
+            case .loadNil:
+              for index in a...(a + Instruction.b(word)) { registers[index] = .null }
+            case .loadTrue:
+              registers[a] = .true
+            case .loadFalse:
+              registers[a] = .false
+            case .getGlobal:
+              let value = globals[Instruction.bx(word)]
+              if value.tag == .undefined {
+                fiber.frames[frameIndex].pc = pc
+                throw undefinedGlobal(Instruction.bx(word), in: closure)
+              }
+              registers[a] = value
+            case .setGlobal:
+              globals[Instruction.bx(word)] = registers[a]
+            case .getUpvalue:
+              registers[a] = closure._withUnsafeGuaranteedRef { readUpvalue($0.upvalues[Instruction.b(word)]) }
+            case .setUpvalue:
+              let value = registers[a]
+              closure._withUnsafeGuaranteedRef { writeUpvalue($0.upvalues[Instruction.b(word)], value) }
+            case .closure:
               fiber.frames[frameIndex].pc = pc
-              throw undefinedGlobal(Instruction.bx(word), in: closure)
-            }
-            registers[a] = value
-          case .setGlobal:
-            globals[Instruction.bx(word)] = registers[a]
-          case .getUpvalue:
-            registers[a] = closure._withUnsafeGuaranteedRef { readUpvalue($0.upvalues[Instruction.b(word)]) }
-          case .setUpvalue:
-            let value = registers[a]
-            closure._withUnsafeGuaranteedRef { writeUpvalue($0.upvalues[Instruction.b(word)], value) }
-          case .closure:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = makeClosure(Instruction.bx(word), in: closure, base: base)
-          case .closeUpvalues:
-            fiber.closeUpvalues(from: base + a)
-          case .add:
-            let left = registers[Instruction.b(word)]
-            let right = registers[Instruction.c(word)]
-            if left.tag == .int && right.tag == .int {
-              let (sum, overflow) = left.asInt.addingReportingOverflow(right.asInt)
-              if !overflow {
-                registers[a] = .int(sum)
+              registers[a] = makeClosure(Instruction.bx(word), in: closure, base: base)
+            case .closeUpvalues:
+              fiber.closeUpvalues(from: base + a)
+            case .add:
+              let left = registers[Instruction.b(word)]
+              let right = registers[Instruction.c(word)]
+              if left.tag == .int && right.tag == .int {
+                let (sum, overflow) = left.asInt.addingReportingOverflow(right.asInt)
+                if !overflow {
+                  registers[a] = .int(sum)
+                  continue
+                }
+              } else if left.tag == .float && right.tag == .float {
+                registers[a] = .float(left.asFloat + right.asFloat)
                 continue
               }
-            } else if left.tag == .float && right.tag == .float {
-              registers[a] = .float(left.asFloat + right.asFloat)
-              continue
-            }
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try arithmetic(.add, left, right)
-          case .subtract:
-            let left = registers[Instruction.b(word)]
-            let right = registers[Instruction.c(word)]
-            if left.tag == .int && right.tag == .int {
-              let (difference, overflow) = left.asInt.subtractingReportingOverflow(right.asInt)
-              if !overflow {
-                registers[a] = .int(difference)
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try arithmetic(.add, left, right)
+            case .subtract:
+              let left = registers[Instruction.b(word)]
+              let right = registers[Instruction.c(word)]
+              if left.tag == .int && right.tag == .int {
+                let (difference, overflow) = left.asInt.subtractingReportingOverflow(right.asInt)
+                if !overflow {
+                  registers[a] = .int(difference)
+                  continue
+                }
+              } else if left.tag == .float && right.tag == .float {
+                registers[a] = .float(left.asFloat - right.asFloat)
                 continue
               }
-            } else if left.tag == .float && right.tag == .float {
-              registers[a] = .float(left.asFloat - right.asFloat)
-              continue
-            }
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try arithmetic(.subtract, left, right)
-          case .multiply:
-            let left = registers[Instruction.b(word)]
-            let right = registers[Instruction.c(word)]
-            if left.tag == .int && right.tag == .int {
-              let (product, overflow) = left.asInt.multipliedReportingOverflow(by: right.asInt)
-              if !overflow {
-                registers[a] = .int(product)
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try arithmetic(.subtract, left, right)
+            case .multiply:
+              let left = registers[Instruction.b(word)]
+              let right = registers[Instruction.c(word)]
+              if left.tag == .int && right.tag == .int {
+                let (product, overflow) = left.asInt.multipliedReportingOverflow(by: right.asInt)
+                if !overflow {
+                  registers[a] = .int(product)
+                  continue
+                }
+              } else if left.tag == .float && right.tag == .float {
+                registers[a] = .float(left.asFloat * right.asFloat)
                 continue
               }
-            } else if left.tag == .float && right.tag == .float {
-              registers[a] = .float(left.asFloat * right.asFloat)
-              continue
-            }
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try arithmetic(.multiply, left, right)
-          case .divide, .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
-            fiber.frames[frameIndex].pc = pc
-            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-            registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
-          case .addInt, .subtractInt:
-            let left = registers[Instruction.b(word)]
-            let immediate = Int64(Instruction.sC(word))
-            if left.tag == .int {
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try arithmetic(.multiply, left, right)
+            case .divide, .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
+              fiber.frames[frameIndex].pc = pc
+              let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+              registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
+            case .addInt, .subtractInt:
+              let left = registers[Instruction.b(word)]
+              let immediate = Int64(Instruction.sC(word))
+              if left.tag == .int {
+                let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
+                let (result, overflow) =
+                  isAdd
+                  ? left.asInt.addingReportingOverflow(immediate) : left.asInt.subtractingReportingOverflow(immediate)
+                if !overflow {
+                  registers[a] = .int(result)
+                  continue
+                }
+              }
+              fiber.frames[frameIndex].pc = pc
               let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-              let (result, overflow) =
-                isAdd
-                ? left.asInt.addingReportingOverflow(immediate) : left.asInt.subtractingReportingOverflow(immediate)
-              if !overflow {
-                registers[a] = .int(result)
-                continue
-              }
-            }
-            fiber.frames[frameIndex].pc = pc
-            let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-            registers[a] = try arithmetic(isAdd ? .add : .subtract, left, .int(immediate))
-          case .negate, .not, .bitNot:
-            fiber.frames[frameIndex].pc = pc
-            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-            registers[a] = try unary(op, registers[Instruction.b(word)])
-          case .equal, .notEqual:
-            let equal = valuesEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
-            registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
-          case .identical, .notIdentical:
-            let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
-            registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
-          case .less, .lessEqual:
-            fiber.frames[frameIndex].pc = pc
-            let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
-            registers[a] = .bool(
-              try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
-          case .skipUnlessEqual:
-            if valuesEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
-          case .skipUnlessLess, .skipUnlessLessEqual:
-            let left = registers[a]
-            let right = registers[Instruction.b(word)]
-            let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.skipUnlessLessEqual.rawValue
-            let result: Bool
-            if left.tag == .int && right.tag == .int {
-              result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
-            } else {
+              registers[a] = try arithmetic(isAdd ? .add : .subtract, left, .int(immediate))
+            case .negate, .not, .bitNot:
               fiber.frames[frameIndex].pc = pc
-              result = try compare(left, right, orEqual: orEqual)
-            }
-            if result != (Instruction.c(word) != 0) { pc &+= 1 }
-          case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
-            .skipUnlessEqualInt:
-            let left = registers[a]
-            let immediate = Int64(Instruction.sB(word))
-            let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-            let result: Bool
-            if left.tag == .int {
-              let value = left.asInt
-              switch op {
-              case .skipUnlessLessInt: result = value < immediate
-              case .skipUnlessLessEqualInt: result = value <= immediate
-              case .skipUnlessGreaterInt: result = value > immediate
-              case .skipUnlessGreaterEqualInt: result = value >= immediate
-              default: result = value == immediate
-              }
-            } else {
+              let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+              registers[a] = try unary(op, registers[Instruction.b(word)])
+            case .equal, .notEqual:
+              let equal = valuesEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
+              registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
+            case .identical, .notIdentical:
+              let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
+              registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
+            case .less, .lessEqual:
               fiber.frames[frameIndex].pc = pc
-              result = try compareWithImmediate(op, left, immediate)
-            }
-            if result != (Instruction.c(word) != 0) { pc &+= 1 }
-          case .skipUnlessTruthy:
-            if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
-          case .jump:
-            pc &+= Instruction.sJ(word)
-          case .call, .callGeneral:
-            var argumentCount = Instruction.b(word)
-            var isBound = false
-            fiber.frames[frameIndex].pc = pc
-            if UInt8(truncatingIfNeeded: word) == Opcode.callGeneral.rawValue {
-              let bound = try callGeneral(at: base + a, count: argumentCount, shape: constants[Instruction.c(word)])
-              registers = fiber.stack + base
-              guard let bound else { continue }
-              argumentCount = bound
-              isBound = true
-            }
-            let callee = registers[a]
-            if callee.tag == .object && callee.objectKind == .closure {
-              let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-              if argumentCount != fastArity && !isBound {
-                argumentCount = try adjustArguments(
-                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+              let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
+              registers[a] = .bool(
+                try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
+            case .skipUnlessEqual:
+              if valuesEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
+            case .skipUnlessLess, .skipUnlessLessEqual:
+              let left = registers[a]
+              let right = registers[Instruction.b(word)]
+              let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.skipUnlessLessEqual.rawValue
+              let result: Bool
+              if left.tag == .int && right.tag == .int {
+                result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
+              } else {
+                fiber.frames[frameIndex].pc = pc
+                result = try compare(left, right, orEqual: orEqual)
               }
-              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-              let newBase = base + a + 1
-              if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-              let stack = fiber.stack
-              frameIndex += 1
-              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
-              fiber.frameCount = frameIndex + 1
-              closure = target
-              base = newBase
-              registers = stack + base
-              pc = 0
-              code = target._withUnsafeGuaranteedRef { $0.code }
-              constants = target._withUnsafeGuaranteedRef { $0.constants }
-              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = target._withUnsafeGuaranteedRef { $0.caches }
-            } else if callee.tag == .object && callee.objectKind == .classObject,
-              let initializer = callee.withObject(as: ClassObject.self, { $0.initializer })
-            {
-              // Calling a class: a new instance as argument 0 of its `init`, whose frame
-              // returns the instance.
-              let instance = heap.allocate(InstanceObject(cls: callee.object as! ClassObject))
-              fiber.ensureStack(base + a + argumentCount + 2 + initializer.registerCount)
-              registers = fiber.stack + base
-              (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
-              registers[a + 1] = .object(instance)
-              registers[a] = .object(initializer)
-              argumentCount += 1
-              if argumentCount != initializer.fastArity {
-                argumentCount = try adjustArguments(initializer, at: base + a + 1, count: argumentCount)
+              if result != (Instruction.c(word) != 0) { pc &+= 1 }
+            case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
+              .skipUnlessEqualInt:
+              let left = registers[a]
+              let immediate = Int64(Instruction.sB(word))
+              let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
+              let result: Bool
+              if left.tag == .int {
+                let value = left.asInt
+                switch op {
+                case .skipUnlessLessInt: result = value < immediate
+                case .skipUnlessLessEqualInt: result = value <= immediate
+                case .skipUnlessGreaterInt: result = value > immediate
+                case .skipUnlessGreaterEqualInt: result = value >= immediate
+                default: result = value == immediate
+                }
+              } else {
+                fiber.frames[frameIndex].pc = pc
+                result = try compareWithImmediate(op, left, immediate)
               }
-              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-              let target = Unmanaged.passUnretained(initializer)
-              let newBase = base + a + 1
-              if newBase + initializer.registerCount > fiber.stackCapacity {
-                fiber.ensureStack(newBase + initializer.registerCount + 1)
-              }
-              frameIndex += 1
-              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase, returnsSelf: true)
-              fiber.frameCount = frameIndex + 1
-              closure = target
-              base = newBase
-              registers = fiber.stack + base
-              pc = 0
-              code = target._withUnsafeGuaranteedRef { $0.code }
-              constants = target._withUnsafeGuaranteedRef { $0.constants }
-              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = target._withUnsafeGuaranteedRef { $0.caches }
-            } else {
-              let result = try callValue(
-                callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-              registers = fiber.stack + base
-              registers[a] = result
-            }
-          case .tailCall:
-            let callee = registers[a]
-            let argumentCount = Instruction.b(word)
-            fiber.frames[frameIndex].pc = pc
-            if callee.tag == .object && callee.objectKind == .closure {
-              let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-              var argumentCount = argumentCount
-              if argumentCount != fastArity {
-                argumentCount = try adjustArguments(
-                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+              if result != (Instruction.c(word) != 0) { pc &+= 1 }
+            case .skipUnlessTruthy:
+              if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
+            case .jump:
+              pc &+= Instruction.sJ(word)
+            case .call, .callGeneral:
+              var argumentCount = Instruction.b(word)
+              var isBound = false
+              fiber.frames[frameIndex].pc = pc
+              if UInt8(truncatingIfNeeded: word) == Opcode.callGeneral.rawValue {
+                let bound = try callGeneral(at: base + a, count: argumentCount, shape: constants[Instruction.c(word)])
                 registers = fiber.stack + base
+                guard let bound else { continue }
+                argumentCount = bound
+                isBound = true
               }
+              let callee = registers[a]
+              if callee.tag == .object && callee.objectKind == .closure {
+                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+                if argumentCount != fastArity && !isBound {
+                  argumentCount = try adjustArguments(
+                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+                }
+                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
+                let newBase = base + a + 1
+                if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+                let stack = fiber.stack
+                frameIndex += 1
+                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+                fiber.frameCount = frameIndex + 1
+                closure = target
+                base = newBase
+                registers = stack + base
+                pc = 0
+                code = target._withUnsafeGuaranteedRef { $0.code }
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+                caches = target._withUnsafeGuaranteedRef { $0.caches }
+              } else if callee.tag == .object && callee.objectKind == .classObject,
+                let initializer = callee.withObject(as: ClassObject.self, { $0.initializer })
+              {
+                // Calling a class: a new instance as argument 0 of its `init`, whose frame
+                // returns the instance.
+                let instance = heap.allocate(InstanceObject(cls: callee.object as! ClassObject))
+                fiber.ensureStack(base + a + argumentCount + 2 + initializer.registerCount)
+                registers = fiber.stack + base
+                (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
+                registers[a + 1] = .object(instance)
+                registers[a] = .object(initializer)
+                argumentCount += 1
+                if argumentCount != initializer.fastArity {
+                  argumentCount = try adjustArguments(initializer, at: base + a + 1, count: argumentCount)
+                }
+                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
+                let target = Unmanaged.passUnretained(initializer)
+                let newBase = base + a + 1
+                if newBase + initializer.registerCount > fiber.stackCapacity {
+                  fiber.ensureStack(newBase + initializer.registerCount + 1)
+                }
+                frameIndex += 1
+                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase, returnsSelf: true)
+                fiber.frameCount = frameIndex + 1
+                closure = target
+                base = newBase
+                registers = fiber.stack + base
+                pc = 0
+                code = target._withUnsafeGuaranteedRef { $0.code }
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+                caches = target._withUnsafeGuaranteedRef { $0.caches }
+              } else {
+                let result = try callValue(
+                  callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+                registers = fiber.stack + base
+                registers[a] = result
+              }
+            case .tailCall:
+              let callee = registers[a]
+              let argumentCount = Instruction.b(word)
+              fiber.frames[frameIndex].pc = pc
+              if callee.tag == .object && callee.objectKind == .closure {
+                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+                var argumentCount = argumentCount
+                if argumentCount != fastArity {
+                  argumentCount = try adjustArguments(
+                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+                  registers = fiber.stack + base
+                }
+                if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+                // Reuse this frame: move the callee and its arguments down to base - 1.
+                let stack = fiber.stack
+                (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
+                if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
+                let moved = fiber.stack
+                fiber.frames[frameIndex].closure = target
+                fiber.frames[frameIndex].pc = 0
+                closure = target
+                registers = moved + base
+                pc = 0
+                code = target._withUnsafeGuaranteedRef { $0.code }
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+                caches = target._withUnsafeGuaranteedRef { $0.caches }
+              } else {
+                // Not a script function: call it here; the `returnValue a 1` the compiler
+                // emits after every `tailCall` then returns its result.
+                let result = try callValue(
+                  callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+                registers = fiber.stack + base
+                registers[a] = result
+              }
+            case .returnValue:
+              let frame = fiber.frames[frameIndex]
+              let result = frame.returnsSelf ? registers[0] : Instruction.b(word) == 0 ? Value.null : registers[a]
               if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-              // Reuse this frame: move the callee and its arguments down to base - 1.
-              let stack = fiber.stack
-              (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
-              if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
-              let moved = fiber.stack
-              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: base)
-              closure = target
-              registers = moved + base
-              pc = 0
-              code = target._withUnsafeGuaranteedRef { $0.code }
-              constants = target._withUnsafeGuaranteedRef { $0.constants }
-              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = target._withUnsafeGuaranteedRef { $0.caches }
-            } else {
-              // Not a script function: call it here; the `returnValue a 1` the compiler
-              // emits after every `tailCall` then returns its result.
-              let result = try callValue(
-                callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+              fiber.frameCount = frameIndex
+              if frame.stopsLoop { return result }
+              if frameIndex == 0 {
+                // A fiber this loop resumed has returned: back to its resumer.
+                finishResumed(fiber, result: result)
+                continue fiberLoop
+              }
+              registers[-1] = result
+              frameIndex -= 1
+              closure = fiber.frames[frameIndex].closure
+              pc = fiber.frames[frameIndex].pc
+              base = fiber.frames[frameIndex].base
+              registers = fiber.stack + base
+              code = closure._withUnsafeGuaranteedRef { $0.code }
+              constants = closure._withUnsafeGuaranteedRef { $0.constants }
+              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
+              caches = closure._withUnsafeGuaranteedRef { $0.caches }
+            case .jumpIfDefined:
+              if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
+            case .jumpIfNil:
+              if registers[a].tag == .null { pc &+= Instruction.sBx(word) }
+            case .jumpIfNotNil:
+              if registers[a].tag != .null { pc &+= Instruction.sBx(word) }
+            case .appendSpread:
+              fiber.frames[frameIndex].pc = pc
+              try appendSpread(registers[a], registers[Instruction.b(word)])
+            case .newList:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))
+            case .appendList:
+              registers[a].withObject(as: ListObject.self) { $0.append(registers[Instruction.b(word)]) }
+            case .newMap:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = .object(heap.allocate(MapObject(vm: self)))
+            case .insertMap:
+              fiber.frames[frameIndex].pc = pc
+              try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
+            case .newTuple:
+              fiber.frames[frameIndex].pc = pc
+              let start = Instruction.b(word)
+              let elements = Array(UnsafeBufferPointer(start: registers + start, count: Instruction.c(word)))
+              registers[a] = .object(heap.allocate(TupleObject(elements)))
+            case .getIndex:
+              let object = registers[Instruction.b(word)]
+              let index = registers[Instruction.c(word)]
+              if object.tag == .object && index.tag == .int && object.objectKind == .list {
+                let element: Value? = object.withObject(as: ListObject.self) { list in
+                  let position = index.asInt
+                  return position >= 0 && position < list.count ? list.elements[Int(position)] : nil
+                }
+                if let element {
+                  registers[a] = element
+                  continue
+                }
+              }
+              if object.tag == .object && object.objectKind == .map {
+                if let value = object.withObject(as: MapObject.self, { $0.get(index) }) {
+                  registers[a] = value
+                  continue
+                }
+              }
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try getIndex(object, index)
+            case .setIndex:
+              let object = registers[a]
+              let index = registers[Instruction.b(word)]
+              let value = registers[Instruction.c(word)]
+              if object.tag == .object && index.tag == .int && object.objectKind == .list {
+                let stored: Bool = object.withObject(as: ListObject.self) { list in
+                  let position = index.asInt
+                  guard position >= 0 && position < list.count else { return false }
+                  list.elements[Int(position)] = value
+                  return true
+                }
+                if stored { continue }
+              }
+              if object.tag == .object && object.objectKind == .map
+                && (index.tag != .object || index.objectKind == .string)
+              {
+                object.withObject(as: MapObject.self) { $0.set(index, value) }
+                continue
+              }
+              fiber.frames[frameIndex].pc = pc
+              try setIndex(object, index, value)
+            case .getMember:
+              let object = registers[Instruction.b(word)]
+              let cache = caches + (pc - 1)
+              if object.tag == .object && object.objectKind == .instance {
+                let cached: Value? = object.withObject(as: InstanceObject.self) { instance in
+                  instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil
+                    ? instance.fields[cache.pointee.slot] : nil
+                }
+                if let cached {
+                  registers[a] = cached
+                  continue
+                }
+              }
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try getMember(object, name: constants[Instruction.c(word)])
+              cacheField(cache, object, constants[Instruction.c(word)])
+            case .setMember:
+              let object = registers[a]
+              let cache = caches + (pc - 1)
+              if object.tag == .object && object.objectKind == .instance {
+                let value = registers[Instruction.c(word)]
+                let stored: Bool = object.withObject(as: InstanceObject.self) { instance in
+                  guard instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil else {
+                    return false
+                  }
+                  instance.fields[cache.pointee.slot] = value
+                  return true
+                }
+                if stored { continue }
+              }
+              fiber.frames[frameIndex].pc = pc
+              try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
+              cacheField(cache, object, constants[Instruction.b(word)])
+            case .invoke:
+              fiber.frames[frameIndex].pc = pc
+              let receiver = registers[a]
+              var argumentCount = Instruction.b(word)
+              let cache = caches + (pc - 1)
+              var cachedMethod: Unmanaged<ClosureObject>?
+              if receiver.tag == .object && receiver.objectKind == .instance {
+                cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
+                  if instance.classSerial == cache.pointee.classSerial, let method = cache.pointee.method {
+                    return method
+                  }
+                  guard let method = instance.cls.methods[memberName(constants[Instruction.c(word)])] else {
+                    return nil
+                  }
+                  cacheMethod(cache, instance, method)
+                  return Unmanaged.passUnretained(method)
+                }
+              }
+              if let cachedMethod {
+                let target = cachedMethod
+                // A script method: shift the arguments up one so the receiver is argument 0.
+                (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
+                registers[a + 1] = receiver
+                registers[a] = Value(payload: UInt64(UInt(bitPattern: target.toOpaque())), tag: .object)
+                argumentCount += 1
+                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+                if argumentCount != fastArity {
+                  argumentCount = try adjustArguments(
+                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+                }
+                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
+                let newBase = base + a + 1
+                if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+                frameIndex += 1
+                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+                fiber.frameCount = frameIndex + 1
+                closure = target
+                base = newBase
+                registers = fiber.stack + base
+                pc = 0
+                code = target._withUnsafeGuaranteedRef { $0.code }
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+                caches = target._withUnsafeGuaranteedRef { $0.caches }
+                continue
+              }
+              if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
+                let target = resumableInLoop(receiver, name: constants[Instruction.c(word)])
+              {
+                try prepareResume(target, value: argumentCount == 1 ? registers[a + 1] : .null, inLoop: true)
+                target.resultRegister = base + a
+                continue fiberLoop
+              }
+              let result = try invoke(
+                receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount)
               registers = fiber.stack + base
               registers[a] = result
-            }
-          case .returnValue:
-            let result =
-              fiber.frames[frameIndex].returnsSelf ? registers[0] : Instruction.b(word) == 0 ? Value.null : registers[a]
-            if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-            fiber.frameCount = frameIndex
-            if frameIndex == stopDepth && fiber === entryFiber {
-              return result
-            }
-            if frameIndex == 0 {
-              // A fiber this loop resumed has returned: back to its resumer.
-              fiber = finishResumed(fiber, result: result)
-              frameIndex = fiber.frameCount - 1
-              closure = fiber.frames[frameIndex].closure
-              pc = fiber.frames[frameIndex].pc
-              base = fiber.frames[frameIndex].base
+            case .forPrepare:
+              fiber.frames[frameIndex].pc = pc
+              if try prepareRangeLoop(registers + a) {
+                registers[a + 3] = registers[a]
+              } else {
+                pc &+= Instruction.sBx(word)
+              }
+            case .forLoop:
+              let index = registers[a].asInt
+              if index < registers[a + 1].asInt {
+                registers[a] = .int(index &+ 1)
+                registers[a + 3] = .int(index &+ 1)
+                pc &+= Instruction.sBx(word)
+              }
+            case .iterate:
+              fiber.frames[frameIndex].pc = pc
+              if let instance = registers[a].object(as: InstanceObject.self) {
+                let iterator = try iterator(of: instance)
+                registers = fiber.stack + base
+                registers[a] = iterator
+                registers[a + 1] = .null
+              }
+              if let element = try nextElement(registers + a) {
+                registers[a + 3] = element
+              } else {
+                pc &+= Instruction.sBx(word)
+              }
+            case .makeRange:
+              fiber.frames[frameIndex].pc = pc
+              let lower = Instruction.b(word)
+              registers[a] = try makeRange(registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0)
+            case .isInstance:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = .bool(
+                try isInstance(registers[Instruction.b(word)], ofType: registers[Instruction.c(word)]))
+            case .skipIfShape:
+              if hasShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word)) { pc &+= 1 }
+            case .skipIfMatches:
+              fiber.frames[frameIndex].pc = pc
+              let pattern = registers[Instruction.b(word)]
+              let matches =
+                Instruction.c(word) == 0
+                ? try isInstance(registers[a], ofType: pattern) : try matchesPath(registers[a], pattern)
+              if matches { pc &+= 1 }
+            case .skipIfInRange:
+              let lower = Instruction.b(word)
+              if isInRange(registers[a], registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0) {
+                pc &+= 1
+              }
+            case .matchFailed:
+              fiber.frames[frameIndex].pc = pc
+              throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
+            case .interpolate:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
+            case .throwValue:
+              fiber.frames[frameIndex].pc = pc
+              throw thrownValue(registers[a])
+            case .importModule:
+              fiber.frames[frameIndex].pc = pc
+              let module = try importModule(constants[Instruction.bx(word)], from: closure)
               registers = fiber.stack + base
-              code = closure._withUnsafeGuaranteedRef { $0.code }
-              constants = closure._withUnsafeGuaranteedRef { $0.constants }
-              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = closure._withUnsafeGuaranteedRef { $0.caches }
-              continue
-            }
-            registers[-1] = result
-            frameIndex -= 1
-            closure = fiber.frames[frameIndex].closure
-            pc = fiber.frames[frameIndex].pc
-            base = fiber.frames[frameIndex].base
-            registers = fiber.stack + base
-            code = closure._withUnsafeGuaranteedRef { $0.code }
-            constants = closure._withUnsafeGuaranteedRef { $0.constants }
-            globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-            caches = closure._withUnsafeGuaranteedRef { $0.caches }
-          case .jumpIfDefined:
-            if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
-          case .jumpIfNil:
-            if registers[a].tag == .null { pc &+= Instruction.sBx(word) }
-          case .jumpIfNotNil:
-            if registers[a].tag != .null { pc &+= Instruction.sBx(word) }
-          case .appendSpread:
-            fiber.frames[frameIndex].pc = pc
-            try appendSpread(registers[a], registers[Instruction.b(word)])
-          case .newList:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))
-          case .appendList:
-            registers[a].withObject(as: ListObject.self) { $0.append(registers[Instruction.b(word)]) }
-          case .newMap:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = .object(heap.allocate(MapObject(vm: self)))
-          case .insertMap:
-            fiber.frames[frameIndex].pc = pc
-            try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
-          case .newTuple:
-            fiber.frames[frameIndex].pc = pc
-            let start = Instruction.b(word)
-            let elements = Array(UnsafeBufferPointer(start: registers + start, count: Instruction.c(word)))
-            registers[a] = .object(heap.allocate(TupleObject(elements)))
-          case .getIndex:
-            let object = registers[Instruction.b(word)]
-            let index = registers[Instruction.c(word)]
-            if object.tag == .object && index.tag == .int && object.objectKind == .list {
-              let element: Value? = object.withObject(as: ListObject.self) { list in
-                let position = index.asInt
-                return position >= 0 && position < list.count ? list.elements[Int(position)] : nil
+              registers[a] = module
+            case .importMember:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
+            case .newClass:
+              fiber.frames[frameIndex].pc = pc
+              let superIndex = Instruction.b(word)
+              registers[a] = try makeClass(
+                name: constants[Instruction.c(word)], superclass: superIndex == 255 ? nil : registers[superIndex])
+            case .defineField:
+              registers[a].object(as: ClassObject.self)?.addField(memberName(constants[Instruction.c(word)]))
+            case .defineMethod:
+              defineMethod(registers[a], registers[Instruction.b(word)], key: constants[Instruction.c(word)])
+            case .getSuper:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try superMember(
+                registers[Instruction.b(word)], name: constants[Instruction.c(word)], from: closure)
+            case .setClassFlavor:
+              if let cls = registers[a].object(as: ClassObject.self) {
+                cls.flavor = [.plain, .record, .enumType, .enumCase][min(3, Instruction.b(word))]
               }
-              if let element {
-                registers[a] = element
-                continue
+            case .initField:
+              registers[a].withObject(as: InstanceObject.self) {
+                $0.fields[Instruction.b(word)] = registers[Instruction.c(word)]
               }
-            }
-            if object.tag == .object && object.objectKind == .map {
-              if let value = object.withObject(as: MapObject.self, { $0.get(index) }) {
-                registers[a] = value
-                continue
-              }
-            }
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try getIndex(object, index)
-          case .setIndex:
-            let object = registers[a]
-            let index = registers[Instruction.b(word)]
-            let value = registers[Instruction.c(word)]
-            if object.tag == .object && index.tag == .int && object.objectKind == .list {
-              let stored: Bool = object.withObject(as: ListObject.self) { list in
-                let position = index.asInt
-                guard position >= 0 && position < list.count else { return false }
-                list.elements[Int(position)] = value
-                return true
-              }
-              if stored { continue }
-            }
-            if object.tag == .object && object.objectKind == .map
-              && (index.tag != .object || index.objectKind == .string)
-            {
-              object.withObject(as: MapObject.self) { $0.set(index, value) }
-              continue
-            }
-            fiber.frames[frameIndex].pc = pc
-            try setIndex(object, index, value)
-          case .getMember:
-            let object = registers[Instruction.b(word)]
-            let cache = caches + (pc - 1)
-            if object.tag == .object && object.objectKind == .instance {
-              let cached: Value? = object.withObject(as: InstanceObject.self) { instance in
-                instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil
-                  ? instance.fields[cache.pointee.slot] : nil
-              }
-              if let cached {
-                registers[a] = cached
-                continue
-              }
-            }
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try getMember(object, name: constants[Instruction.c(word)])
-            cacheField(cache, object, constants[Instruction.c(word)])
-          case .setMember:
-            let object = registers[a]
-            let cache = caches + (pc - 1)
-            if object.tag == .object && object.objectKind == .instance {
-              let value = registers[Instruction.c(word)]
-              let stored: Bool = object.withObject(as: InstanceObject.self) { instance in
-                guard instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil else {
-                  return false
-                }
-                instance.fields[cache.pointee.slot] = value
-                return true
-              }
-              if stored { continue }
-            }
-            fiber.frames[frameIndex].pc = pc
-            try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
-            cacheField(cache, object, constants[Instruction.b(word)])
-          case .invoke:
-            fiber.frames[frameIndex].pc = pc
-            let receiver = registers[a]
-            var argumentCount = Instruction.b(word)
-            let cache = caches + (pc - 1)
-            var cachedMethod: Unmanaged<ClosureObject>?
-            if receiver.tag == .object && receiver.objectKind == .instance {
-              cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
-                if instance.classSerial == cache.pointee.classSerial, let method = cache.pointee.method {
-                  return method
-                }
-                guard let method = instance.cls.methods[memberName(constants[Instruction.c(word)])] else { return nil }
-                cacheMethod(cache, instance, method)
-                return Unmanaged.passUnretained(method)
-              }
-            }
-            if let cachedMethod {
-              let target = cachedMethod
-              // A script method: shift the arguments up one so the receiver is argument 0.
-              (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
-              registers[a + 1] = receiver
-              registers[a] = Value(payload: UInt64(UInt(bitPattern: target.toOpaque())), tag: .object)
-              argumentCount += 1
-              let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-              if argumentCount != fastArity {
-                argumentCount = try adjustArguments(
-                  target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
-              }
-              if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-              let newBase = base + a + 1
-              if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-              frameIndex += 1
-              fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
-              fiber.frameCount = frameIndex + 1
-              closure = target
-              base = newBase
-              registers = fiber.stack + base
-              pc = 0
-              code = target._withUnsafeGuaranteedRef { $0.code }
-              constants = target._withUnsafeGuaranteedRef { $0.constants }
-              globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = target._withUnsafeGuaranteedRef { $0.caches }
-              continue
-            }
-            if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
-              let target = resumableInLoop(receiver, name: constants[Instruction.c(word)])
-            {
-              fiber = try prepareResume(target, value: argumentCount == 1 ? registers[a + 1] : .null, inLoop: true)
-              target.resultRegister = base + a
-              frameIndex = fiber.frameCount - 1
-              closure = fiber.frames[frameIndex].closure
-              pc = fiber.frames[frameIndex].pc
-              base = fiber.frames[frameIndex].base
-              registers = fiber.stack + base
-              code = closure._withUnsafeGuaranteedRef { $0.code }
-              constants = closure._withUnsafeGuaranteedRef { $0.constants }
-              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = closure._withUnsafeGuaranteedRef { $0.caches }
-              continue
-            }
-            let result = try invoke(
-              receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount)
-            registers = fiber.stack + base
-            registers[a] = result
-          case .forPrepare:
-            fiber.frames[frameIndex].pc = pc
-            if try prepareRangeLoop(registers + a) {
-              registers[a + 3] = registers[a]
-            } else {
-              pc &+= Instruction.sBx(word)
-            }
-          case .forLoop:
-            let index = registers[a].asInt
-            if index < registers[a + 1].asInt {
-              registers[a] = .int(index &+ 1)
-              registers[a + 3] = .int(index &+ 1)
-              pc &+= Instruction.sBx(word)
-            }
-          case .iterate:
-            fiber.frames[frameIndex].pc = pc
-            if let instance = registers[a].object(as: InstanceObject.self) {
-              let iterator = try iterator(of: instance)
-              registers = fiber.stack + base
-              registers[a] = iterator
-              registers[a + 1] = .null
-            }
-            if let element = try nextElement(registers + a) {
-              registers[a + 3] = element
-            } else {
-              pc &+= Instruction.sBx(word)
-            }
-          case .makeRange:
-            fiber.frames[frameIndex].pc = pc
-            let lower = Instruction.b(word)
-            registers[a] = try makeRange(registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0)
-          case .isInstance:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = .bool(try isInstance(registers[Instruction.b(word)], ofType: registers[Instruction.c(word)]))
-          case .skipIfShape:
-            if hasShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word)) { pc &+= 1 }
-          case .skipIfMatches:
-            fiber.frames[frameIndex].pc = pc
-            let pattern = registers[Instruction.b(word)]
-            let matches =
-              Instruction.c(word) == 0
-              ? try isInstance(registers[a], ofType: pattern) : try matchesPath(registers[a], pattern)
-            if matches { pc &+= 1 }
-          case .skipIfInRange:
-            let lower = Instruction.b(word)
-            if isInRange(registers[a], registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0) {
-              pc &+= 1
-            }
-          case .matchFailed:
-            fiber.frames[frameIndex].pc = pc
-            throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
-          case .interpolate:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
-          case .throwValue:
-            fiber.frames[frameIndex].pc = pc
-            throw thrownValue(registers[a])
-          case .importModule:
-            fiber.frames[frameIndex].pc = pc
-            let module = try importModule(constants[Instruction.bx(word)], from: closure)
-            registers = fiber.stack + base
-            registers[a] = module
-          case .importMember:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
-          case .newClass:
-            fiber.frames[frameIndex].pc = pc
-            let superIndex = Instruction.b(word)
-            registers[a] = try makeClass(
-              name: constants[Instruction.c(word)], superclass: superIndex == 255 ? nil : registers[superIndex])
-          case .defineField:
-            registers[a].object(as: ClassObject.self)?.addField(memberName(constants[Instruction.c(word)]))
-          case .defineMethod:
-            defineMethod(registers[a], registers[Instruction.b(word)], key: constants[Instruction.c(word)])
-          case .getSuper:
-            fiber.frames[frameIndex].pc = pc
-            registers[a] = try superMember(
-              registers[Instruction.b(word)], name: constants[Instruction.c(word)], from: closure)
-          case .setClassFlavor:
-            if let cls = registers[a].object(as: ClassObject.self) {
-              cls.flavor = [.plain, .record, .enumType, .enumCase][min(3, Instruction.b(word))]
-            }
-          case .initField:
-            registers[a].withObject(as: InstanceObject.self) {
-              $0.fields[Instruction.b(word)] = registers[Instruction.c(word)]
-            }
-          case .defineCase:
-            fiber.frames[frameIndex].pc = pc
-            defineCase(registers[a], registers[Instruction.b(word)])
-          case .recordField:
-            registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
-          case .skipIfCase:
-            if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
-          case .emitSignal:
-            fiber.frames[frameIndex].pc = pc
-            let payload = registers[Instruction.b(word)]
-            let signal = try suspendingSignal(
-              Instruction.c(word) == 0 ? nil : registers[Instruction.b(word) + 1], payload)
-            fiber.yieldRegister = base + a
-            guard fiber !== entryFiber,
-              let next = suspendResumed(fiber, signal: signal, payload: payload, entry: entryFiber)
-            else {
+            case .defineCase:
+              fiber.frames[frameIndex].pc = pc
+              defineCase(registers[a], registers[Instruction.b(word)])
+            case .recordField:
+              registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
+            case .skipIfCase:
+              if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
+            case .emitSignal:
+              fiber.frames[frameIndex].pc = pc
+              let payload = registers[Instruction.b(word)]
+              let signal = try suspendingSignal(
+                Instruction.c(word) == 0 ? nil : registers[Instruction.b(word) + 1], payload)
+              fiber.yieldRegister = base + a
+              // A fiber resumed by this loop hands the signal to its resumer here; one a
+              // built-in resumed suspends and leaves the loop (so does a resumer up the
+              // chain that is such a fiber).
+              if fiber.resumedInLoop && suspendResumed(fiber, signal: signal, payload: payload) { continue fiberLoop }
               fiber.status = .suspended
               fiber.signal = signal
               return payload
+            case .closeIterator:
+              if let target = registers[a].object(as: FiberObject.self), target.state.status == .suspended {
+                fiber.frames[frameIndex].pc = pc
+                try closeIterator(target.state)
+                registers = fiber.stack + base
+              }
+            case .currentClosure:
+              registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
+            case .nop:
+              break
             }
-            fiber = next
-            frameIndex = fiber.frameCount - 1
-            closure = fiber.frames[frameIndex].closure
-            pc = fiber.frames[frameIndex].pc
-            base = fiber.frames[frameIndex].base
-            registers = fiber.stack + base
-            code = closure._withUnsafeGuaranteedRef { $0.code }
-            constants = closure._withUnsafeGuaranteedRef { $0.constants }
-            globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-            caches = closure._withUnsafeGuaranteedRef { $0.caches }
-          case .closeIterator:
-            if let target = registers[a].object(as: FiberObject.self), target.state.status == .suspended {
-              fiber.frames[frameIndex].pc = pc
-              try closeIterator(target.state)
-              registers = fiber.stack + base
+          }
+        } catch {
+          // Unwind to the innermost `try` handler of the running fiber's frames; a fiber this
+          // loop resumed that has none fails, and its resumer gets the outcome at its `resume`
+          // call; the entry fiber with none leaves the loop. Every throwing operation saved its
+          // pc in its frame first, so the frames say where each fiber is.
+          var error = error
+          while true {
+            if error.trace == nil { (error.location, error.trace) = captureTrace() }
+            let failing = self.fiber
+            let start = failing.loopStart()
+            if let handler = findHandler(stopDepth: start ?? 0, finallyOnly: error.unwindingSignal != nil) {
+              let frame = failing.frames[handler.frame]
+              failing.stack[frame.base + handler.register] = caughtValue(&error)
+              // A `finally` rethrows what it caught: keep the error as it is, with its location.
+              if handler.isFinally { failing.unwinding = error }
+              failing.frames[handler.frame].pc = handler.target
+              break
             }
-          case .currentClosure:
-            registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
-          case .nop:
-            break
+            if let start {
+              unwind(to: start)
+              throw error
+            }
+            do throws(RuntimeError) {
+              let value = try failResumed(failing, error)
+              self.fiber.stack[failing.resultRegister] = value
+              break
+            } catch let next {
+              error = next
+            }
           }
+          // Carry on where the handler (or the resumer's `resume` call) is.
+          continue fiberLoop
         }
-      } catch {
-        // Unwind to the innermost `try` handler of the running fiber's frames; a fiber this
-        // loop resumed that has none fails, and its resumer gets the outcome at its `resume`
-        // call; the entry fiber with none leaves the loop. Every throwing operation saved its
-        // pc in its frame first, so the frames say where each fiber is.
-        var error = error
-        var handlerTarget: Int?
-        while true {
-          if error.trace == nil { (error.location, error.trace) = captureTrace() }
-          let isEntry = fiber === entryFiber
-          if let handler = findHandler(stopDepth: isEntry ? stopDepth : 0, finallyOnly: error.unwindingSignal != nil) {
-            frameIndex = handler.frame
-            fiber.stack[fiber.frames[frameIndex].base + handler.register] = caughtValue(&error)
-            // A `finally` rethrows what it caught: keep the error as it is, with its location.
-            if handler.isFinally { fiber.unwinding = error }
-            handlerTarget = handler.target
-            break
-          }
-          if isEntry {
-            unwind(to: stopDepth)
-            throw error
-          }
-          let failed = fiber
-          do throws(RuntimeError) {
-            let value = try failResumed(failed, error)
-            fiber = self.fiber
-            fiber.stack[failed.resultRegister] = value
-            frameIndex = fiber.frameCount - 1
-            break
-          } catch let next {
-            fiber = self.fiber
-            error = next
-          }
-        }
-        closure = fiber.frames[frameIndex].closure
-        pc = handlerTarget ?? fiber.frames[frameIndex].pc
-        base = fiber.frames[frameIndex].base
-        registers = fiber.stack + base
-        code = closure._withUnsafeGuaranteedRef { $0.code }
-        constants = closure._withUnsafeGuaranteedRef { $0.constants }
-        globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-        caches = closure._withUnsafeGuaranteedRef { $0.caches }
       }
     }
   }
