@@ -6,9 +6,25 @@
 
 extension VM {
   func installFiberBuiltins() {
-    defineNative("Fiber", arity: 1...2, instanceType: "Fiber", parameterNames: ["function", "catches"]) {
-      vm, arguments throws(RuntimeError) in
+    let fiberType = defineNative(
+      "Fiber", arity: 1...2, instanceType: "Fiber", parameterNames: ["function", "catches"]
+    ) { vm, arguments throws(RuntimeError) in
       try vm.makeFiber(arguments[0], catches: arguments.count > 1 ? arguments[1] : .null)
+    }
+    // `Fiber.emit(signal, value)` is normally an instruction (the compiler sees it); taken
+    // as a value it is a built-in, which can throw a signal but not suspend.
+    let emit = heap.allocate(
+      NativeFunctionObject(name: "Fiber.emit", arity: 2...2) { vm, arguments throws(RuntimeError) in
+        _ = try vm.suspendingSignal(arguments[0], arguments[1])
+        throw RuntimeError(typeName: "FiberError", message: "attempt to yield across a native call boundary")
+      })
+    fiberType.captures = [.object(emit)]
+    fiberType.staticMember = { vm, name in
+      switch name {
+      case "current": return vm.fiberObject(vm.fiber)
+      case "emit": return .object(emit)
+      default: return nil
+      }
     }
     defineNative("close", arity: 1...1) { vm, arguments throws(RuntimeError) in
       guard var failure = try vm.close(vm.fiberArgument(arguments[0], "close")) else {
@@ -97,6 +113,12 @@ extension VM {
     var error = RuntimeError(typeName: "FiberError", message: "the fiber is being closed")
     error.unwindingSignal = "close"
     return error
+  }
+
+  /// The script value for a fiber (made on first use for the main program's).
+  func fiberObject(_ state: Fiber) -> Value {
+    if let object = state.object { return .object(object) }
+    return .object(heap.allocate(FiberObject(state: state)))
   }
 
   /// `Fiber(fn, catches: [.yield, .error])`. Runs nothing (SEMANTICS F1).

@@ -149,6 +149,9 @@ extension VM {
       throw RuntimeError(typeName: "TypeError", message: "\(cls.name) has no static member '\(name)'")
     }
     if let value = try property(object, name) { return value }
+    if let native = object.object(as: NativeFunctionObject.self), let value = native.staticMember?(self, name) {
+      return value
+    }
     if hasMethod(object, name) {
       return .object(heap.allocate(BoundMethodObject(receiver: object, name: name)))
     }

@@ -580,6 +580,8 @@ final class NativeFunctionObject: HeapObject {
   var parameterNames: [String] = []
   /// Script values the body refers to (the collector must keep them).
   var captures: [Value] = []
+  /// Members read off the function itself (`Fiber.current`), or nil.
+  var staticMember: ((VM, String) -> Value?)?
 
   init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
     self.name = name

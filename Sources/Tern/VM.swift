@@ -239,14 +239,16 @@ public final class VM {
     }
   }
 
+  @discardableResult
   func defineNative(
     _ name: String, arity: ClosedRange<Int>, instanceType: String? = nil, parameterNames: [String] = [],
     _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
-  ) {
+  ) -> NativeFunctionObject {
     let native = NativeFunctionObject(name: name, arity: arity, body: body)
     native.instanceType = instanceType
     native.parameterNames = parameterNames
     defineGlobal(name, .object(heap.allocate(native)))
+    return native
   }
 
   func write(_ text: String) { output(text) }
