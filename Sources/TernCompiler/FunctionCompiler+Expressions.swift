@@ -346,29 +346,20 @@ extension FunctionCompiler {
       let objectRegister = registerFor(object)
       let index = registerFor(arguments[0].value)
       let register = allocateRegister()
-      if let op {
-        emit(Instruction.abc(.getIndex, register, objectRegister, index))
-        let rhs = registerFor(value)
-        currentRange = range
-        emit(Instruction.abc(Self.arithmetic[op] ?? .add, register, register, rhs))
-      } else {
-        compileExpression(value, into: register)
-      }
+      compileStoredValue(
+        value, op: op, into: register, current: Instruction.abc(.getIndex, register, objectRegister, index),
+        range: range)
       currentRange = range
       emit(Instruction.abc(.setIndex, objectRegister, index, register))
     case .member(let object, let name, false):
       let objectRegister = registerFor(object)
       let register = allocateRegister()
-      if let op {
-        emit(Instruction.abc(.getMember, register, objectRegister, memberConstant(name.name)))
-        let rhs = registerFor(value)
-        currentRange = range
-        emit(Instruction.abc(Self.arithmetic[op] ?? .add, register, register, rhs))
-      } else {
-        compileExpression(value, into: register)
-      }
+      let member = memberConstant(name.name)
+      compileStoredValue(
+        value, op: op, into: register, current: Instruction.abc(.getMember, register, objectRegister, member),
+        range: range)
       currentRange = range
-      emit(Instruction.abc(.setMember, objectRegister, memberConstant(name.name), register))
+      emit(Instruction.abc(.setMember, objectRegister, member, register))
     case .tuple(let elements) where op == nil:
       // `(a, b) = (b, a)`: the whole right side is evaluated before any target is assigned.
       let source = allocateRegister()
@@ -439,6 +430,27 @@ extension FunctionCompiler {
       return
     }
     compileArithmetic(op, target, value, into: register, range: range)
+  }
+
+  /// The value a subscript or member assignment stores, into `register`: `value`, or for a
+  /// compound assignment the current value (which the `current` instruction reads into
+  /// `register`) combined with it; `??=` keeps a current value that is not nil.
+  func compileStoredValue(_ value: Expr, op: BinaryOperator?, into register: Int, current: UInt32, range: SourceRange) {
+    guard let op else {
+      compileExpression(value, into: register)
+      return
+    }
+    currentRange = range
+    emit(current)
+    if op == .nilCoalesce {
+      let skip = emit(Instruction.aSBx(.jumpIfNotNil, register, 0))
+      compileExpression(value, into: register)
+      patchJumpHere(skip)
+      return
+    }
+    let rhs = registerFor(value)
+    currentRange = range
+    emit(Instruction.abc(Self.arithmetic[op] ?? .add, register, register, rhs))
   }
 
   static func decimalDigits(_ literal: IntegerLiteral) -> String {
