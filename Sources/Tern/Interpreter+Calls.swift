@@ -245,21 +245,27 @@ extension VM {
   // MARK: - Errors
 
   /// The script's stack trace at the saved pc of every frame, innermost first.
+  /// The trace spans fibers: after the running fiber's frames come those of the fiber that
+  /// resumed it, and so on down the resume chain (SEMANTICS X2).
   func captureTrace() -> (location: (file: String, line: Int, column: Int)?, trace: [ScriptError.Frame]) {
     var trace: [ScriptError.Frame] = []
     var location: (file: String, line: Int, column: Int)?
-    var index = fiber.frameCount - 1
-    while index >= 0 {
-      let frame = fiber.frames[index]
-      let function = frame.closure.takeUnretainedValue().function
-      let pc = max(0, frame.pc - 1)
-      let line = pc < function.lines.count ? Int(function.lines[pc]) : 0
-      if location == nil {
-        let column = pc < function.columns.count ? Int(function.columns[pc]) : 0
-        location = (function.sourceName, line, column)
+    var current: Fiber? = fiber
+    while let running = current {
+      var index = running.frameCount - 1
+      while index >= 0 {
+        let frame = running.frames[index]
+        let function = frame.closure.takeUnretainedValue().function
+        let pc = max(0, frame.pc - 1)
+        let line = pc < function.lines.count ? Int(function.lines[pc]) : 0
+        if location == nil {
+          let column = pc < function.columns.count ? Int(function.columns[pc]) : 0
+          location = (function.sourceName, line, column)
+        }
+        trace.append(ScriptError.Frame(function: function.name, file: function.sourceName, line: line))
+        index -= 1
       }
-      trace.append(ScriptError.Frame(function: function.name, file: function.sourceName, line: line))
-      index -= 1
+      current = running.resumer
     }
     return (location, trace)
   }
