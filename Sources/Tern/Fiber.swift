@@ -68,6 +68,14 @@ final class Fiber {
   var injectedError: RuntimeError?
   /// Being unwound by `close`: its `finally` blocks may not yield.
   var isClosing = false
+  /// This fiber's fuel budget (`Fiber(fn, fuel:)`, `setFuel`, `resume(v, fuel:)`): ticks
+  /// left, charged while the fiber is on the running resume chain; nil for none.
+  var fuel: Int?
+  /// Suspended at a safepoint by running out of fuel: the next resume re-runs that
+  /// instruction and its value is dropped (no `yield` waits for it).
+  var pausedForFuel = false
+  /// Killed with `BudgetExceeded` for overdrawing its budget: its resumer gets the error.
+  var killedForFuel = false
   /// The script object for this fiber (nil for the main program until it is asked for).
   unowned(unsafe) var object: FiberObject?
 

@@ -7,9 +7,17 @@
 extension VM {
   func installFiberBuiltins() {
     let fiberType = defineNative(
-      "Fiber", arity: 1...2, instanceType: "Fiber", parameterNames: ["function", "catches"]
+      "Fiber", arity: 1...3, instanceType: "Fiber", parameterNames: ["function", "catches", "fuel"]
     ) { vm, arguments throws(RuntimeError) in
-      try vm.makeFiber(arguments[0], catches: arguments.count > 1 ? arguments[1] : .null)
+      let fiber = try vm.makeFiber(arguments[0], catches: arguments.count > 1 ? arguments[1] : .null)
+      if arguments.count > 2 && !arguments[2].isNil {
+        try vm.setBudget(fiber.object(as: FiberObject.self)!.state, arguments[2], caller: "Fiber")
+      }
+      return fiber
+    }
+    defineNative("setFuel", arity: 2...2) { vm, arguments throws(RuntimeError) in
+      try vm.setBudget(vm.fiberArgument(arguments[0], "setFuel"), arguments[1], caller: "setFuel")
+      return .null
     }
     // `Fiber.emit(signal, value)` is normally an instruction (the compiler sees it); taken
     // as a value it is a built-in, which can throw a signal but not suspend.
@@ -205,6 +213,16 @@ extension VM {
     target.closeUpvalues(from: 0)
     target.frameCount = 0
     switch error.unwindingSignal {
+    case "budget"?:
+      // Killed for overdrawing a budget: the budget's owner fails with an error its
+      // resumer can catch; the fibers inside it fail uncatchably.
+      target.status = .error
+      target.signal = "error"
+      guard target.killedForFuel else { throw error }
+      target.killedForFuel = false
+      var failure = error
+      failure.unwindingSignal = nil
+      throw failure
     case "close"?:
       target.status = .done
       target.signal = "ok"
@@ -268,11 +286,12 @@ extension VM {
   }
 
   @discardableResult
-  private func switchToResumer(of stopped: Fiber) -> Fiber {
+  func switchToResumer(of stopped: Fiber) -> Fiber {
     let resumer = stopped.resumer ?? mainFiber
-    stopped.resumer = nil
     resumer.status = .running
+    // Switch while `stopped` is still linked: the switch settles fuel on its chain.
     fiber = resumer
+    stopped.resumer = nil
     return resumer
   }
 
@@ -326,7 +345,11 @@ extension VM {
       child.nesting = running.nesting + 1
       running = child
     }
-    if running !== target || target.status == .suspended { running.stack[running.yieldRegister] = value }
+    if running.pausedForFuel {
+      running.pausedForFuel = false
+    } else if running !== target || target.status == .suspended {
+      running.stack[running.yieldRegister] = value
+    }
     running.status = .running
     fiber = running
     return running
@@ -392,7 +415,8 @@ extension VM {
   func nextYield(of target: Fiber) throws(RuntimeError) -> Value? {
     if target.status != .new && target.status != .suspended { return nil }
     let value = try resume(target, with: .null)
-    return target.status == .suspended ? value : nil
+    // A generator out of fuel ends the loop; it stays suspended with signal `.fuel`.
+    return target.status == .suspended && target.signal != "fuel" ? value : nil
   }
 
   /// `fiber.status`, `fiber.signal`.
@@ -400,6 +424,7 @@ extension VM {
     switch name {
     case "status": return symbol(state.status.rawValue)
     case "signal": return symbol(state.signal)
+    case "fuel": return fuelLeft(state)
     default: return nil
     }
   }

@@ -168,6 +168,15 @@ extension VM {
       fiber.stack[calleeIndex] = try recordCopy(instance, named: named, positionalCount: positional.count)
       return nil
     }
+    if let bound = callee.object(as: BoundMethodObject.self), bound.method == nil, bound.name == "resume",
+      let target = bound.receiver.object(as: FiberObject.self), positional.count <= 1,
+      named.count == 1, named[0].0 == "fuel"
+    {
+      // `f.resume(v, fuel: n)`: refuel, then resume.
+      try setBudget(target.state, named[0].1, caller: "resume")
+      fiber.stack[calleeIndex] = try resume(target.state, with: positional.first ?? .null)
+      return nil
+    }
     if let bound = callee.object(as: BoundMethodObject.self), let method = bound.method {
       let result = try call(closure: method, arguments: [bound.receiver] + positional, named: named)
       fiber.stack[calleeIndex] = result

@@ -189,7 +189,19 @@ extension VM {
               if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
             case .jump:
               pc &+= Instruction.sJ(word)
+            case .loop:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
+              pc &+= Instruction.sJ(word)
             case .call, .callGeneral:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
               var argumentCount = Instruction.b(word)
               var isBound = false
               fiber.frames[frameIndex].pc = pc
@@ -262,6 +274,11 @@ extension VM {
                 registers[a] = result
               }
             case .tailCall:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
               let callee = registers[a]
               let argumentCount = Instruction.b(word)
               fiber.frames[frameIndex].pc = pc
@@ -419,6 +436,11 @@ extension VM {
               try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
               cacheField(cache, object, constants[Instruction.b(word)])
             case .invoke:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
               fiber.frames[frameIndex].pc = pc
               let receiver = registers[a]
               var argumentCount = Instruction.b(word)
@@ -485,6 +507,11 @@ extension VM {
             case .forLoop:
               let index = registers[a].asInt
               if index < registers[a + 1].asInt {
+                fuelTicks.pointee &-= 1
+                if fuelTicks.pointee < 0 {
+                  fiber.frames[frameIndex].pc = pc &- 1
+                  if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                }
                 registers[a] = .int(index &+ 1)
                 registers[a + 3] = .int(index &+ 1)
                 pc &+= Instruction.sBx(word)

@@ -16,18 +16,30 @@ public final class VM {
     public var gcStress = false
     /// Fibers resuming fibers (each waiting on the next) before a catchable `StackOverflow`.
     public var maximumFiberNesting = 200_000
+    /// Ticks a fuel budget may overdraw where its fiber cannot pause (inside a built-in's
+    /// callback, a `close`) before the fiber is killed with `BudgetExceeded`.
+    public var hardOverdraft = 1_000_000
 
-    public init(maximumCallDepth: Int = 10_000, gcStress: Bool = false, maximumFiberNesting: Int = 200_000) {
+    public init(
+      maximumCallDepth: Int = 10_000, gcStress: Bool = false, maximumFiberNesting: Int = 200_000,
+      hardOverdraft: Int = 1_000_000
+    ) {
       self.maximumCallDepth = maximumCallDepth
       self.gcStress = gcStress
       self.maximumFiberNesting = maximumFiberNesting
+      self.hardOverdraft = hardOverdraft
     }
   }
 
   let options: Options
   let heap = Heap()
-  /// The fiber running now (the main program's when no script fiber runs).
-  var fiber: Fiber
+  /// The fiber running now (the main program's when no script fiber runs). Switching
+  /// fibers changes the resume chain that fuel is charged to, so the ticks used so far are
+  /// settled on the old chain and the countdown is reloaded for the new one.
+  var fiber: Fiber {
+    willSet { if fuelInUse { settleFuel() } }
+    didSet { if fuelInUse { reloadFuel() } }
+  }
   /// The main program's fiber.
   let mainFiber: Fiber
   /// The built-in globals every module starts with.
@@ -64,12 +76,23 @@ public final class VM {
   /// user signal) unwinds the fiber; rethrowing it carries on unwinding.
   var unwindMarker: Value = .null
 
+  /// Safepoints left before the fuel slow path runs (SEMANTICS §3.6): the dispatch loop
+  /// decrements it at every backward jump and call. Kept outside the object so the loop
+  /// reaches it through a plain pointer, without exclusivity checks.
+  let fuelTicks = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+  /// What `fuelTicks` was loaded with: the difference is what the running chain has used.
+  var fuelLoaded = VM.unlimitedTicks
+  /// Set once any fiber gets a budget; until then fiber switches skip the accounting.
+  var fuelInUse = false
+  static let unlimitedTicks = Int.max / 4
+
   /// Where `print` writes. Defaults to standard output.
   public var output: (String) -> Void = { text in print(text, terminator: "") }
 
   /// Creates a VM with the core built-in functions.
   public init(options: Options = Options()) {
     self.options = options
+    fuelTicks.initialize(to: Self.unlimitedTicks)
     mainFiber = Fiber(maximumDepth: options.maximumCallDepth)
     mainFiber.status = .running
     fiber = mainFiber
@@ -80,6 +103,8 @@ public final class VM {
     unwindMarker = .object(heap.allocate(ErrorObject(typeName: "FiberError", message: "the fiber is unwinding")))
     mainModule = makeModule(name: "<main>", path: nil)
   }
+
+  deinit { fuelTicks.deallocate() }
 
   /// A new module namespace holding the built-ins.
   func makeModule(name: String, path: String?) -> ModuleObject {

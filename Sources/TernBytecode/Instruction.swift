@@ -37,7 +37,9 @@ public enum Instruction {
 
   /// Replaces the jump offset of a `jump` word (or the sBx of an aSBx word).
   public static func patchJump(_ word: UInt32, offset: Int) -> UInt32 {
-    let op = Opcode(rawValue: opcodeByte(word)) ?? .jump
+    var op = Opcode(rawValue: opcodeByte(word)) ?? .jump
+    // A backward jump is a `loop`: the dispatch loop charges fuel there and not on `jump`.
+    if op == .jump || op == .loop { op = offset < 0 ? .loop : .jump }
     return op.format == .sJ ? sJ(op, offset) : aSBx(op, a(word), offset)
   }
 }

@@ -16,7 +16,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case skipUnlessEqual, skipUnlessLess, skipUnlessLessEqual
   case skipUnlessLessInt, skipUnlessLessEqualInt, skipUnlessGreaterInt, skipUnlessGreaterEqualInt, skipUnlessEqualInt
   case skipUnlessTruthy
-  case jump
+  case jump, loop
   case call, callGeneral, tailCall, returnValue, jumpIfDefined, jumpIfNil, jumpIfNotNil, appendSpread
   case newList, appendList, newMap, insertMap, newTuple
   case getIndex, setIndex, getMember, setMember, invoke
@@ -47,7 +47,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     switch self {
     case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule, .skipIfCase: return .aBx
     case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
-    case .jump: return .sJ
+    case .jump, .loop: return .sJ
     default: return .abc
     }
   }
@@ -99,7 +99,8 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .skipUnlessGreaterEqualInt: return "if (R[A] >= sB) != C then skip the next instruction"
     case .skipUnlessEqualInt: return "if (R[A] == sB) != C then skip the next instruction"
     case .skipUnlessTruthy: return "if truthy(R[A]) != C then skip the next instruction"
-    case .jump: return "pc += sJ (a backward jump is a safepoint)"
+    case .jump: return "pc += sJ (forward)"
+    case .loop: return "pc += sJ (backward: a safepoint, charged one tick of fuel)"
     case .call: return "R[A] := R[A](R[A+1] ... R[A+B])"
     case .callGeneral:
       return "R[A] := R[A](R[A+1] ... R[A+B]) where K[C] says which arguments are spread (...) or named (name:)"

@@ -84,7 +84,7 @@ final class FunctionCompiler {
   }
 
   func emitJump(back target: Int) {
-    emit(Instruction.sJ(.jump, target - proto.code.count - 1))
+    emit(Instruction.sJ(.loop, target - proto.code.count - 1))
   }
 
   func constant(_ value: Constant) -> Int {
