@@ -70,6 +70,7 @@ extension VM {
   static let errorTypes = [
     "Error", "TypeError", "KeyError", "IndexError", "ArithmeticError", "MatchError", "StackOverflow", "NameError",
     "ValueError", "AssertionError", "BudgetExceeded", "Cancelled", "FiberError",
+    "UnhandledEffect", "ContinuationAlreadyResumed",
   ]
 
   /// `Bool(x)`, `List(x)`, … conversions.

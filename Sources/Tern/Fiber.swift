@@ -10,6 +10,19 @@ struct CallFrame {
   /// The frame a dispatch loop was started for: its return leaves that loop (the main
   /// program's, a built-in's callback, a fiber that a built-in resumed).
   var stopsLoop = false
+  /// A frame running a handler clause: its return ends the clause (see `Effects.swift`).
+  var clause = ClauseFrame.none
+}
+
+/// What kind of handler clause a frame runs.
+enum ClauseFrame: UInt8 {
+  case none
+  /// A `fun` clause, called at the `perform` like a function.
+  case tail
+  /// An operation, `return` or `catch` clause running where the `handle` (or the latest
+  /// `resume`) waits: its value goes to that instruction's register, and an unused
+  /// continuation (in the frame's callee slot) is finalised first.
+  case delivering
 }
 
 /// What a fiber is doing (LANGUAGE.md: `.new .running .suspended .done .error`, plus
@@ -76,6 +89,12 @@ final class Fiber {
   var pausedForFuel = false
   /// Killed with `BudgetExceeded` for overdrawing its budget: its resumer gets the error.
   var killedForFuel = false
+  /// A `handle` expression's boundary fiber: the clauses that handle its body's performs.
+  var handler: HandlerRecord?
+  /// `fun` clauses running on this fiber (frame index, and the boundary whose clause it is):
+  /// a perform inside one searches for handlers above that boundary. Entries for frames an
+  /// error unwound are dropped when found stale.
+  var tailClauses: [(frame: Int, boundary: Fiber)] = []
   /// The script object for this fiber (nil for the main program until it is asked for).
   unowned(unsafe) var object: FiberObject?
 
@@ -167,6 +186,7 @@ final class Fiber {
     if entry.tag == .object { collector.mark(entry) }
     if let object = child?.object { collector.mark(.object(object)) }
     if let payload = unwinding?.thrown { collector.mark(payload) }
+    handler?.mark(&collector)
   }
 
   /// The first frame of the innermost dispatch loop running this fiber, or nil when the

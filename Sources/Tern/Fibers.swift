@@ -29,7 +29,11 @@ extension VM {
     fiberType.captures = [.object(emit)]
     fiberType.staticMember = { vm, name in
       switch name {
-      case "current": return vm.fiberObject(vm.fiber)
+      case "current":
+        // A `handle`'s boundary fiber is an implementation detail: skip it.
+        var current = vm.fiber
+        while current.handler != nil, let resumer = current.resumer { current = resumer }
+        return vm.fiberObject(current)
       case "emit": return .object(emit)
       default: return nil
       }
@@ -210,8 +214,10 @@ extension VM {
   /// A fiber's frames ended with an error or an unwinding signal: records how it ended and
   /// gives what its resumer's `resume` returns, or throws what goes on up.
   func fiberFailed(_ target: Fiber, _ error: RuntimeError) throws(RuntimeError) -> Value {
+    noteDiscardedClauses(of: target, from: 0)
     target.closeUpvalues(from: 0)
     target.frameCount = 0
+    let error = finalizeDiscardedClauses() ?? error
     switch error.unwindingSignal {
     case "budget"?:
       // Killed for overdrawing a budget: the budget's owner fails with an error its
@@ -247,16 +253,34 @@ extension VM {
 
   /// A fiber the loop resumed failed: its resumer runs again and gets the outcome at its
   /// `resume` call (a value, or an error thrown there).
-  func failResumed(_ failed: Fiber, _ error: RuntimeError) throws(RuntimeError) -> Value {
+  /// Gives nil when a `handle`'s `catch` clause took the error: it runs on the resumer.
+  func failResumed(_ failed: Fiber, _ error: RuntimeError) throws(RuntimeError) -> Value? {
+    if error.unwindingSignal == nil, let catchClause = failed.handler?.catchClause {
+      // The handled body failed: its `catch` clause runs where the `handle` waits (H5).
+      var caught = error
+      let value = caughtValue(&caught)
+      try withRoot(value) { () throws(RuntimeError) in
+        _ = try? fiberFailed(failed, caught)
+        switchToResumer(of: failed)
+        try pushDeliveringFrame(catchClause, arguments: [value], continuation: .null)
+      }
+      return nil
+    }
     defer { switchToResumer(of: failed) }
     return try fiberFailed(failed, error)
   }
 
-  /// A fiber the loop resumed returned: its resumer runs again with the result.
-  func finishResumed(_ finished: Fiber, result: Value) {
+  /// A fiber the loop resumed returned: its resumer runs again with the result (a `handle`'s
+  /// body: its `return` clause runs there first).
+  func finishResumed(_ finished: Fiber, result: Value) throws(RuntimeError) {
     finished.status = .done
     finished.signal = "ok"
-    switchToResumer(of: finished).stack[finished.resultRegister] = result
+    let resumer = switchToResumer(of: finished)
+    if let returnClause = finished.handler?.returnClause {
+      try pushDeliveringFrame(returnClause, arguments: [result], continuation: .null)
+      return
+    }
+    resumer.stack[finished.resultRegister] = result
   }
 
   /// A fiber the loop resumed emitted a resumable signal (its pending register is set). If

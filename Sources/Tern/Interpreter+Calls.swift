@@ -282,6 +282,7 @@ extension VM {
   /// Pops frames above index `depth`, closing their captured variables.
   func unwind(to depth: Int) {
     if depth < fiber.frameCount {
+      noteDiscardedClauses(of: fiber, from: depth)
       fiber.closeUpvalues(from: fiber.frames[depth].base)
       fiber.frameCount = depth
     }

@@ -322,7 +322,11 @@ extension VM {
               if frame.stopsLoop { return result }
               if frameIndex == 0 {
                 // A fiber this loop resumed has returned: back to its resumer.
-                finishResumed(fiber, result: result)
+                try finishResumed(fiber, result: result)
+                continue fiberLoop
+              }
+              if frame.clause != .none {
+                try endClause(frame, result: result)
                 continue fiberLoop
               }
               registers[-1] = result
@@ -615,6 +619,37 @@ extension VM {
                 try closeIterator(target.state)
                 registers = fiber.stack + base
               }
+            case .newEffect:
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = makeEffect(constants[Instruction.bx(word)])
+            case .handle:
+              fiber.frames[frameIndex].pc = pc
+              try beginHandle(at: base + a, clauseCount: Instruction.b(word), shape: constants[Instruction.c(word)])
+              continue fiberLoop
+            case .perform:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
+              fiber.frames[frameIndex].pc = pc
+              try perform(at: base + a, count: Instruction.b(word), operation: constants[Instruction.c(word)])
+              continue fiberLoop
+            case .resumeContinuation, .discontinueContinuation, .tailResume:
+              fuelTicks.pointee &-= 1
+              if fuelTicks.pointee < 0 {
+                fiber.frames[frameIndex].pc = pc &- 1
+                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              }
+              fiber.frames[frameIndex].pc = pc
+              let op = UInt8(truncatingIfNeeded: word)
+              let continuation = registers[Instruction.b(word)]
+              let value = registers[Instruction.c(word)]
+              let destination = op == Opcode.tailResume.rawValue ? popForTailResume(continuation) : nil
+              try continueComputation(
+                continuation, with: value, throwing: op == Opcode.discontinueContinuation.rawValue,
+                resultRegister: destination ?? base + a)
+              continue fiberLoop
             case .currentClosure:
               registers[a] = Value(payload: UInt64(UInt(bitPattern: closure.toOpaque())), tag: .object)
             case .nop:
@@ -632,6 +667,9 @@ extension VM {
             let failing = self.fiber
             let start = failing.loopStart()
             if let handler = findHandler(stopDepth: start ?? 0, finallyOnly: error.unwindingSignal != nil) {
+              // Clauses the error left end by finalising their continuations; a `finally`
+              // failing there replaces the error.
+              if !pendingFinalizations.isEmpty, let failure = finalizeDiscardedClauses() { error = failure }
               let frame = failing.frames[handler.frame]
               failing.stack[frame.base + handler.register] = caughtValue(&error)
               // A `finally` rethrows what it caught: keep the error as it is, with its location.
@@ -641,11 +679,10 @@ extension VM {
             }
             if let start {
               unwind(to: start)
-              throw error
+              throw finalizeDiscardedClauses() ?? error
             }
             do throws(RuntimeError) {
-              let value = try failResumed(failing, error)
-              self.fiber.stack[failing.resultRegister] = value
+              if let value = try failResumed(failing, error) { self.fiber.stack[failing.resultRegister] = value }
               break
             } catch let next {
               error = next

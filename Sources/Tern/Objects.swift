@@ -5,7 +5,7 @@ import TernBytecode
 /// What kind of heap object a value points at; read in the dispatch loop without ARC.
 enum ObjectKind: UInt8 {
   case string, list, map, set, tuple, function, closure, upvalue, native, boundMethod, range, bigInteger, error, module,
-    classObject, instance, fiber
+    classObject, instance, fiber, effect, continuation
 }
 
 /// Every heap object. The VM's `Heap` owns each one through its object list; values refer
@@ -515,6 +515,38 @@ final class UpvalueObject: HeapObject {
 }
 
 /// A fiber as a script value (`Fiber(fn)`): owns its `Fiber` state.
+/// `effect Name { fn op(params) … }`: its operations by symbol id, with their arities.
+final class EffectObject: HeapObject {
+  let name: String
+  let operations: [Int: (name: String, arity: Int)]
+
+  init(name: String, operations: [Int: (name: String, arity: Int)]) {
+    self.name = name
+    self.operations = operations
+    super.init(kind: .effect)
+  }
+}
+
+/// A one-shot continuation: the handled computation suspended at a `perform`, from the
+/// performing fiber up to the `handle`'s boundary fiber, detached from everything outside.
+final class ContinuationObject: HeapObject {
+  let boundary: FiberObject
+  /// From a `raw` clause: never finalised automatically (SEMANTICS H11).
+  let isRaw: Bool
+  /// Resumed, discontinued or finalised already: a second use is an error (H6).
+  var isUsed = false
+
+  init(boundary: FiberObject, isRaw: Bool) {
+    self.boundary = boundary
+    self.isRaw = isRaw
+    super.init(kind: .continuation)
+  }
+
+  override func traceChildren(_ collector: inout GarbageCollector) {
+    collector.mark(.object(boundary))
+  }
+}
+
 final class FiberObject: HeapObject {
   let state: Fiber
 

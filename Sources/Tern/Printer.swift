@@ -26,6 +26,8 @@ extension VM {
       case .module: return "Module"
       case .classObject: return "Class"
       case .fiber: return "Fiber"
+      case .effect: return "Effect"
+      case .continuation: return "Continuation"
       case .instance:
         let cls = (value.object as! InstanceObject).cls
         return cls.flavor == .enumCase ? cls.superclass?.name ?? cls.name : cls.name
@@ -130,6 +132,10 @@ extension VM {
         out += "<class \(cls.name)>"
       case is FiberObject:
         out += "<Fiber>"
+      case let effect as EffectObject:
+        out += "<effect \(effect.name)>"
+      case is ContinuationObject:
+        out += "<continuation>"
       case let module as ModuleObject:
         out += "<module \(module.name)>"
       case let error as ErrorObject:

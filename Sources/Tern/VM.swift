@@ -86,6 +86,11 @@ public final class VM {
   var fuelInUse = false
   static let unlimitedTicks = Int.max / 4
 
+  /// Continuations captured by `perform` so far (a `fun` clause captures none).
+  public internal(set) var continuationsCaptured = 0
+  /// Continuations of clause frames an error popped, waiting to be finalised.
+  var pendingFinalizations: [ContinuationObject] = []
+
   /// Where `print` writes. Defaults to standard output.
   public var output: (String) -> Void = { text in print(text, terminator: "") }
 
@@ -249,6 +254,7 @@ public final class VM {
     for module in modules.values { collector.mark(.object(module)) }
     for function in loadedFunctions { collector.mark(.object(function)) }
     for value in temporaryRoots { collector.mark(value) }
+    for continuation in pendingFinalizations { collector.mark(.object(continuation)) }
     collector.mark(unwindMarker)
   }
 

@@ -28,6 +28,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case newClass, defineField, defineMethod, getSuper
   case setClassFlavor, initField, defineCase, recordField, skipIfCase
   case currentClosure, emitSignal, closeIterator
+  case newEffect, handle, perform, resumeContinuation, tailResume, discontinueContinuation
   case nop
 
   /// How the operands are packed.
@@ -45,7 +46,8 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   /// The operand format of this opcode.
   public var format: Format {
     switch self {
-    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule, .skipIfCase: return .aBx
+    case .loadConstant, .getGlobal, .setGlobal, .closure, .matchFailed, .importModule, .skipIfCase, .newEffect:
+      return .aBx
     case .loadInt, .forPrepare, .forLoop, .iterate, .jumpIfDefined, .jumpIfNil, .jumpIfNotNil: return .aSBx
     case .jump, .loop: return .sJ
     default: return .abc
@@ -151,6 +153,18 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .recordField: return "R[A] := positional field C of R[B] (nil when it has none)"
     case .skipIfCase: return "if R[A] is the symbol or enum case named K[Bx], skip the next instruction"
     case .closeIterator: return "a `for` loop over R[A] ends early: close R[A] if it is a suspended fiber"
+    case .newEffect: return "R[A] := a new effect described by K[Bx] (\"Name|op:arity|…\")"
+    case .handle:
+      return "R[A] := run the closure R[A+1] under a handler whose B clauses are (effect, closure) pairs from R[A+2], "
+        + "described by K[C]"
+    case .perform:
+      return "R[A] := perform operation K[C] of effect R[A] with arguments R[A+1] ... R[A+B] (a safepoint)"
+    case .resumeContinuation: return "R[A] := resume continuation R[B] with value R[C] (a safepoint)"
+    case .tailResume:
+      return "return resume(R[B], R[C]): pops the frame first when it can, else R[A] := the resume (a `returnValue` "
+        + "follows)"
+    case .discontinueContinuation:
+      return "R[A] := resume continuation R[B] by throwing R[C] at its perform (a safepoint)"
     case .emitSignal:
       return
         "the running fiber emits R[B]: as .yield when C is 0, else with the signal R[B+1]; R[A] := the next resume's value"

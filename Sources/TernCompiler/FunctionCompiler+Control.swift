@@ -233,12 +233,25 @@ extension FunctionCompiler {
     _ function: FunctionDecl, into target: Int, receiver: String? = nil, qualifiedName: String? = nil,
     isExpression: Bool = false
   ) {
-    let name = qualifiedName ?? function.name?.name ?? "<anonymous>"
-    let line = context.source.location(of: function.range.start).line
+    compileClosure(
+      name: qualifiedName ?? function.name?.name ?? "<anonymous>", parameters: function.parameters,
+      body: function.body, range: function.range, into: target, receiver: receiver,
+      isInitializer: receiver != nil && function.name?.name == "init",
+      ownName: isExpression ? function.name?.name : nil)
+  }
+
+  /// Compiles a function body into a closure in `target`. `hiddenParameter` is declared after
+  /// the parameters (a handler clause's continuation, `$k`); `ownName` is a named function
+  /// expression's own name.
+  func compileClosure(
+    name: String, parameters: [Parameter], body: FunctionBody, range: SourceRange, into target: Int,
+    receiver: String? = nil, isInitializer: Bool = false, ownName: String? = nil, hiddenParameter: String? = nil
+  ) {
+    let line = context.source.location(of: range.start).line
     let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
-    child.currentRange = function.range
+    child.currentRange = range
     child.classContext = receiver == nil ? classContext : (receiver == "self" ? .instanceMethod : .staticMethod)
-    child.isInitializer = receiver != nil && function.name?.name == "init"
+    child.isInitializer = isInitializer
     if let receiver {
       child.declareLocal(receiver, isMutable: false, register: 0)
       child.proto.parameterNames.append(receiver)
@@ -247,19 +260,24 @@ extension FunctionCompiler {
       child.proto.requiredCount = 1
       child.proto.isMethod = true
     }
-    let destructured = child.declareParameters(function.parameters)
+    let destructured = child.declareParameters(parameters)
+    if let hiddenParameter {
+      child.declareLocal(hiddenParameter, isMutable: false, register: child.freeRegister)
+      child.proto.parameterNames.append(hiddenParameter)
+      child.proto.parameterCount += 1
+      child.proto.parameterHasDefault.append(false)
+      child.proto.requiredCount += 1
+    }
     for (pattern, register) in destructured {
       child.compileDestructure(pattern, from: register, isMutable: false)
     }
     // A named function expression (`fn f(n) => … f(n - 1)`) sees its own name.
-    if isExpression, let ownName = function.name?.name,
-      !child.locals.contains(where: { $0.name == ownName })
-    {
+    if let ownName, !child.locals.contains(where: { $0.name == ownName }) {
       let register = child.allocateRegister()
       child.emit(Instruction.abc(.currentClosure, register, 0, 0))
       child.declareLocal(ownName, isMutable: false, register: register)
     }
-    switch function.body {
+    switch body {
     case .block(let block):
       child.compileBody(block.statements, implicitReturn: true)
     case .expression(let expr):
@@ -269,11 +287,11 @@ extension FunctionCompiler {
         child.compileReturn(expr)
       }
     }
-    child.currentRange = function.range
+    child.currentRange = range
     let proto = child.finish()
     let index = self.proto.prototypes.count
     self.proto.prototypes.append(proto)
-    currentRange = function.range
+    currentRange = range
     emit(Instruction.aBx(.closure, target, index))
   }
 }

@@ -149,6 +149,8 @@ extension FunctionCompiler {
       compileExpression(arguments[1].value, into: payload)
       currentRange = expr.range
       emit(Instruction.abc(.emitSignal, target, payload, 1))
+    case .call(let callee, let arguments) where isBuiltinDiscontinue(callee):
+      compileContinue(arguments, discontinue: true, into: target, range: expr.range)
     case .call(let callee, let arguments):
       compileCall(callee: callee, arguments: arguments, into: target, range: expr.range)
     case .member(let object, let name, isOptional: false):
@@ -234,6 +236,12 @@ extension FunctionCompiler {
       }
       currentRange = expr.range
       emit(Instruction.abc(.emitSignal, target, register, 0))
+    case .handle(let body, let clauses):
+      compileHandle(body: body, clauses: clauses, into: target, range: expr.range)
+    case .perform(let operation, let arguments):
+      compilePerform(operation: operation, arguments: arguments, into: target, range: expr.range)
+    case .resume(let arguments):
+      compileContinue(arguments, discontinue: false, into: target, range: expr.range)
     case .assign:
       error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
     case .invalid:

@@ -61,9 +61,19 @@ extension FunctionCompiler {
       }
     }
     currentRange = value.range
+    if case .resume(let arguments) = value.kind, !isModuleLevel, !isInitializer {
+      // `resume` in tail position ends this frame first, so a clause that ends by resuming
+      // does not stay on the stack under the rest of the computation.
+      let mark = freeRegister
+      let register = allocateRegister()
+      compileContinue(arguments, discontinue: false, into: register, range: value.range, isTail: true)
+      emit(Instruction.abc(.returnValue, register, 1, 0))
+      freeRegister = mark
+      return
+    }
     if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !isInitializer,
       !arguments.contains(where: \.isSpecial),
-      !callee.isMemberAccess
+      !callee.isMemberAccess, !isBuiltinDiscontinue(callee)
     {
       let base = compileCallSetup(callee: callee, arguments: arguments)
       currentRange = value.range
@@ -149,7 +159,9 @@ extension FunctionCompiler {
       compileRecord(decl)
     case .enumDecl(let decl):
       compileEnum(decl)
-    case .effectDecl, .moduleAttribute:
+    case .effectDecl(let decl):
+      compileEffectDeclaration(decl)
+    case .moduleAttribute:
       unsupported(statement.kindName, at: statement.range)
     }
   }
