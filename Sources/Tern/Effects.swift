@@ -126,7 +126,8 @@ extension VM {
     let name = "\(effect.name).\(declared.name)"
     guard declared.arity == count else {
       throw RuntimeError(
-        typeName: "TypeError", message: "\(name) takes \(declared.arity) argument(s), but \(count) were given")
+        typeName: "TypeError",
+        message: "\(name) expects \(Self.describeArity(declared.arity...declared.arity)) but got \(count)")
     }
     guard let (boundary, clause) = findEffectHandler(effect, operationID) else {
       throw RuntimeError(typeName: "UnhandledEffect", message: "no handler for \(name)")
@@ -134,10 +135,11 @@ extension VM {
     let function = clause.closure.function
     let expected = count + (clause.kind == .fun ? 0 : 1)
     guard function.parameterCount == expected, !function.hasRest else {
+      let declaredCount = function.parameterCount - expected + count
       throw RuntimeError(
         typeName: "TypeError",
-        message: "the handler clause for \(name) takes \(function.parameterCount - expected + count) "
-          + "argument(s), but \(name) has \(count)")
+        message: "the handler clause for \(name) takes \(Self.describeArity(declaredCount...declaredCount)) "
+          + "but \(name) has \(Self.describeArity(count...count))")
     }
     if clause.kind == .fun {
       // Tail-resumptive: a call at the perform, whose value is the perform's (H13).

@@ -25,6 +25,43 @@ enum ClauseFrame: UInt8 {
   case delivering
 }
 
+/// A fiber signal (SEMANTICS S1), plus `.none` (nothing yet) and `.ok` (returned), which
+/// `fiber.signal` also reports. A small enum, so masks are bit sets: the yield path does
+/// no hashing.
+enum Signal: UInt8, CaseIterable {
+  case none, ok, yield, error, debug, fuel, await
+  case user0, user1, user2, user3, user4, user5, user6, user7
+
+  var name: String { String(describing: self) }
+
+  /// `user0`…`user4` end the fibers they pass through.
+  var isTerminal: Bool { self >= .user0 && self <= .user4 }
+
+  /// The signal named `name`, among those a fiber can emit or mask.
+  init?(emittable name: String) {
+    guard let signal = Signal.allCases.first(where: { $0.name == name }), signal != .none, signal != .ok else {
+      return nil
+    }
+    self = signal
+  }
+
+  static func >= (left: Signal, right: Signal) -> Bool { left.rawValue >= right.rawValue }
+  static func <= (left: Signal, right: Signal) -> Bool { left.rawValue <= right.rawValue }
+}
+
+/// A set of signals: a fiber's mask.
+struct SignalSet: OptionSet {
+  var rawValue: UInt32
+
+  init(rawValue: UInt32) { self.rawValue = rawValue }
+  init(_ signal: Signal) { rawValue = 1 << signal.rawValue }
+
+  static let yield = SignalSet(.yield)
+
+  func contains(_ signal: Signal) -> Bool { rawValue & (1 << signal.rawValue) != 0 }
+  mutating func insert(_ signal: Signal) { rawValue |= 1 << signal.rawValue }
+}
+
 /// What a fiber is doing (LANGUAGE.md: `.new .running .suspended .done .error`, plus
 /// `.normal` for a fiber that has resumed another and waits for it).
 enum FiberStatus: String {
@@ -51,9 +88,9 @@ final class Fiber {
 
   var status = FiberStatus.new
   /// The last signal this fiber emitted (`yield`, `error`, `ok` for a return).
-  var signal = "none"
+  var signal = Signal.none
   /// Signals of this fiber that its resumer catches (`catches:`); the default is yield.
-  var catches: Set<String> = ["yield"]
+  var catches: SignalSet = [.yield]
   /// Suspended by a signal that passed up from this fiber's child: resuming this fiber
   /// resumes the child (SEMANTICS S4).
   var child: Fiber?

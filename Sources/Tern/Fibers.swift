@@ -51,8 +51,8 @@ extension VM {
       // Re-emits the fiber's last signal with a new payload (SEMANTICS S6). As a built-in it
       // can throw (an error, a terminal signal) but not suspend.
       let signal = try vm.fiberArgument(arguments[1], "propagate").signal
-      guard Self.signalNames.contains(signal) else { return arguments[0] }
-      _ = try vm.suspendingSignal(vm.symbol(signal), arguments[0])
+      guard signal != .none && signal != .ok else { return arguments[0] }
+      _ = try vm.suspendingSignal(vm.symbol(signal.name), arguments[0])
       throw RuntimeError(typeName: "FiberError", message: "attempt to yield across a native call boundary")
     }
     defineNative("wrap", arity: 1...1) { vm, arguments throws(RuntimeError) in
@@ -114,9 +114,9 @@ extension VM {
     let error = thrownValue(value)
     guard target.status == .new else { return try resume(target, with: .null, raising: error) }
     target.status = .error
-    target.signal = "error"
+    target.signal = .error
     target.entry = .null
-    if target.catches.contains("error") { return value }
+    if target.catches.contains(.error) { return value }
     throw error
   }
 
@@ -153,20 +153,15 @@ extension VM {
           throw RuntimeError(typeName: "TypeError", message: "catches: expects symbols such as .yield and .error")
         }
         let name = symbolNames[Int(signal.payload)]
-        guard Self.signalNames.contains(name) else {
+        guard let known = Signal(emittable: name) else {
           throw RuntimeError(typeName: "ValueError", message: "unknown signal .\(name)")
         }
-        state.catches.insert(name)
+        state.catches.insert(known)
       }
     }
     return .object(heap.allocate(FiberObject(state: state)))
   }
 
-  /// Every signal a fiber can emit (SEMANTICS S1).
-  static let signalNames: Set<String> = [
-    "yield", "error", "debug", "fuel", "await", "user0", "user1", "user2", "user3", "user4", "user5", "user6", "user7",
-  ]
-  static let terminalSignals: Set<String> = ["user0", "user1", "user2", "user3", "user4"]
 
   /// `fiber.resume(value)` called by a built-in (a `for` loop's step, `cancel`, `close`,
   /// `wrap`, a resume taken as a value): runs a dispatch loop whose entry is `target` until
@@ -199,7 +194,7 @@ extension VM {
     }
     if target.status == .running {
       target.status = .done
-      target.signal = "ok"
+      target.signal = .ok
     }
     return payload
   }
@@ -223,7 +218,7 @@ extension VM {
       // Killed for overdrawing a budget: the budget's owner fails with an error its
       // resumer can catch; the fibers inside it fail uncatchably.
       target.status = .error
-      target.signal = "error"
+      target.signal = .error
       guard target.killedForFuel else { throw error }
       target.killedForFuel = false
       var failure = error
@@ -231,20 +226,21 @@ extension VM {
       throw failure
     case "close"?:
       target.status = .done
-      target.signal = "ok"
+      target.signal = .ok
       target.isClosing = false
       // Closing a fiber that waits on a child closed the child first; now the fiber.
       if target.resumer?.isClosing == true { throw error }
       return .null
-    case let signal?:
+    case let name?:
+      let signal = Signal(emittable: name) ?? .error
       target.status = .terminated
       target.signal = signal
       if target.catches.contains(signal) { return error.thrown ?? .null }
       throw error
     case nil:
       target.status = .error
-      target.signal = "error"
-      guard target.catches.contains("error") else { throw error }
+      target.signal = .error
+      guard target.catches.contains(.error) else { throw error }
       var caught = error
       if caught.trace == nil { (caught.location, caught.trace) = captureTrace() }
       return caughtValue(&caught)
@@ -274,7 +270,7 @@ extension VM {
   /// body: its `return` clause runs there first).
   func finishResumed(_ finished: Fiber, result: Value) throws(RuntimeError) {
     finished.status = .done
-    finished.signal = "ok"
+    finished.signal = .ok
     let resumer = switchToResumer(of: finished)
     if let returnClause = finished.handler?.returnClause {
       try pushDeliveringFrame(returnClause, arguments: [result], continuation: .null)
@@ -288,7 +284,7 @@ extension VM {
   /// resumer suspends too, waiting on it, and the signal goes on up (SEMANTICS S3). Returns
   /// true when the loop carries on with the running fiber, false when the signal reached a
   /// fiber that a built-in resumed, which has suspended and must leave the loop.
-  func suspendResumed(_ stopped: Fiber, signal: String, payload: Value) -> Bool {
+  func suspendResumed(_ stopped: Fiber, signal: Signal, payload: Value) -> Bool {
     var current = stopped
     while true {
       current.status = .suspended
@@ -333,7 +329,7 @@ extension VM {
       throw RuntimeError(typeName: "FiberError", message: "cannot resume fiber with status .error")
     case .terminated:
       throw RuntimeError(
-        typeName: "FiberError", message: "cannot resume fiber terminated by signal .\(target.signal)")
+        typeName: "FiberError", message: "cannot resume fiber terminated by signal .\(target.signal.name)")
     case .running:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume running fiber")
     case .normal:
@@ -386,31 +382,35 @@ extension VM {
   /// be running in the loop its resume started, not one nested by a built-in's callback
   /// (SEMANTICS F8, F9, S1–S3).
   @inline(never)
-  func suspendingSignal(_ signal: Value?, _ payload: Value) throws(RuntimeError) -> String {
-    var name = "yield"
+  func suspendingSignal(_ signal: Value?, _ payload: Value) throws(RuntimeError) -> Signal {
+    var name = Signal.yield
     if let signal {
       guard signal.tag == .symbol else {
         throw RuntimeError(
           typeName: "TypeError", message: "Fiber.emit expects a signal symbol, not \(typeName(of: signal))")
       }
-      name = symbolNames[Int(signal.payload)]
+      guard let known = Signal(emittable: symbolNames[Int(signal.payload)]) else {
+        throw RuntimeError(
+          typeName: "ValueError", message: "a script cannot emit signal .\(symbolNames[Int(signal.payload)])")
+      }
+      name = known
     }
-    if name == "error" { throw thrownValue(payload) }
-    if Self.terminalSignals.contains(name) {
+    if name == .error { throw thrownValue(payload) }
+    if name.isTerminal {
       // It unwinds like an error (through built-ins too) up to the first fiber whose
       // resumer catches it; with none, it is an error here.
       var current: Fiber? = fiber
       while let emitter = current, emitter !== mainFiber, !emitter.catches.contains(name) { current = emitter.resumer }
       if current == nil || current === mainFiber {
-        throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
+        throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name.name)")
       }
-      var error = RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
-      error.unwindingSignal = name
+      var error = RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name.name)")
+      error.unwindingSignal = name.name
       error.thrown = payload
       throw error
     }
-    guard ["yield", "debug", "user5", "user6", "user7"].contains(name) else {
-      throw RuntimeError(typeName: "ValueError", message: "a script cannot emit signal .\(name)")
+    guard name != .fuel && name != .await else {
+      throw RuntimeError(typeName: "ValueError", message: "a script cannot emit signal .\(name.name)")
     }
     if fiber.isClosing {
       throw RuntimeError(typeName: "FiberError", message: "a fiber cannot yield while it is being closed")
@@ -431,7 +431,7 @@ extension VM {
       guard let resumer = current.resumer else { break }
       current = resumer
     }
-    throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name)")
+    throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name.name)")
   }
 
   /// The next element of `for x in fiber`: each resume's yielded value, until the fiber
@@ -440,14 +440,14 @@ extension VM {
     if target.status != .new && target.status != .suspended { return nil }
     let value = try resume(target, with: .null)
     // A generator out of fuel ends the loop; it stays suspended with signal `.fuel`.
-    return target.status == .suspended && target.signal != "fuel" ? value : nil
+    return target.status == .suspended && target.signal != .fuel ? value : nil
   }
 
   /// `fiber.status`, `fiber.signal`.
   func fiberProperty(_ state: Fiber, _ name: String) -> Value? {
     switch name {
     case "status": return symbol(state.status.rawValue)
-    case "signal": return symbol(state.signal)
+    case "signal": return symbol(state.signal.name)
     case "fuel": return fuelLeft(state)
     default: return nil
     }

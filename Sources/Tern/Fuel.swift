@@ -134,7 +134,7 @@ extension VM {
       current = resumer
     }
     owner.status = .suspended
-    owner.signal = "fuel"
+    owner.signal = .fuel
     if !owner.resumedInLoop { return true }
     switchToResumer(of: owner).stack[owner.resultRegister] = .null
     return false

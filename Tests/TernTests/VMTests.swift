@@ -80,6 +80,48 @@ func output(of source: String, options: VM.Options = VM.Options()) throws -> Str
     #expect(printed == "fibers resumed more than 50 deep 50\n")
   }
 
+  /// EFF-13: a `fun` clause runs as a call and captures no continuation; a clause that
+  /// resumes captures one per perform. Both give the same sum.
+  @Test func tailResumptiveClausesCaptureNothing() throws {
+    let program = """
+      effect State {
+        fn get()
+        fn set(v)
+      }
+      fn sumdown(n) {
+        var i = n
+        while i > 0 {
+          perform State.set(perform State.get() + i)
+          i -= 1
+        }
+        perform State.get()
+      }
+      fn withFun(n) {
+        var s = 0
+        handle { sumdown(n) } with {
+          fun State.get() => s
+          fun State.set(v) => { s = v; nil }
+        }
+      }
+      fn withCtl(n) {
+        var s = 0
+        handle { sumdown(n) } with {
+          State.get() => resume(s)
+          State.set(v) => { s = v; resume(nil) }
+        }
+      }
+      """
+    let vm = VM()
+    var printed = ""
+    vm.output = { printed += $0 }
+    try vm.run(program, name: "state.tern")
+    try vm.run("print(withFun(100000))", name: "fun.tern")
+    #expect(vm.continuationsCaptured == 0)
+    try vm.run("print(withCtl(100000))", name: "ctl.tern")
+    #expect(vm.continuationsCaptured > 100_000)
+    #expect(printed == "5000050000\n5000050000\n")
+  }
+
   @Test func collectorFreesCyclicGarbageInBoundedMemory() throws {
     let vm = VM()
     vm.output = { _ in }
