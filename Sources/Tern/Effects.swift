@@ -153,13 +153,7 @@ extension VM {
     let continuation = heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw))
     // Suspend the handled computation up to the boundary, then detach it.
     performer.yieldRegister = register
-    var current = performer
-    while current !== boundary {
-      current.status = .suspended
-      let resumer = switchToResumer(of: current)
-      resumer.child = current
-      current = resumer
-    }
+    suspendChain(upTo: boundary)
     boundary.status = .suspended
     switchToResumer(of: boundary)
     try pushDeliveringFrame(
@@ -208,10 +202,10 @@ extension VM {
       throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
     }
     let injected = throwing ? thrownValue(argument) : nil
-    let running = try prepareResume(continuation.boundary.state, value: argument, inLoop: true)
+    try prepareResume(continuation.boundary.state, value: argument, inLoop: true)
     continuation.isUsed = true
     continuation.boundary.state.resultRegister = resultRegister
-    running.injectedError = injected
+    fiber.injectedError = injected
   }
 
   /// `return resume(k, v)`: pops the running frame when nothing is left for it to do, and

@@ -111,11 +111,22 @@ final class Fiber {
   /// The function the fiber runs, until its first resume.
   var entry: Value = .null
   /// While running or suspended in a resume: the fiber that resumed it.
-  unowned(unsafe) var resumer: Fiber?
+  var resumer: Fiber? {
+    get { resumerLink?.takeUnretainedValue() }
+    set { resumerLink = newValue.map { Unmanaged.passUnretained($0) } }
+  }
+  /// `resumer`, unretained: the fiber switch paths use it without reference counting (the
+  /// collector keeps every fiber on the chain alive).
+  var resumerLink: Unmanaged<Fiber>?
   /// Where the value of the next `resume` goes, in this fiber's stack (its pending `yield`).
   var yieldRegister = 0
   /// An error to raise at the suspension point when the fiber next runs (`cancel`, `close`).
-  var injectedError: RuntimeError?
+  var injectedError: RuntimeError? {
+    didSet { hasInjectedError = injectedError != nil }
+  }
+  /// Whether `injectedError` is set: a byte the dispatch loop tests on every fiber switch,
+  /// cheaper than the optional error itself.
+  private(set) var hasInjectedError = false
   /// Being unwound by `close`: its `finally` blocks may not yield.
   var isClosing = false
   /// This fiber's fuel budget (`Fiber(fn, fuel:)`, `setFuel`, `resume(v, fuel:)`): ticks

@@ -177,12 +177,12 @@ extension VM {
         typeName: "StackOverflow", message: "fibers resumed more than \(Self.maximumNativeCallDepth) deep")
     }
     let resumer = fiber
-    let running = try prepareResume(target, value: value, inLoop: false)
-    running.injectedError = injected
+    try prepareResume(target, value: value, inLoop: false)
+    fiber.injectedError = injected
     nativeCallDepth += 1
     defer {
       nativeCallDepth -= 1
-      fiber = resumer
+      switchFiber(to: resumer)
       resumer.status = .running
       target.resumer = nil
     }
@@ -199,12 +199,34 @@ extension VM {
     return payload
   }
 
-  /// The fiber a dispatch loop can resume itself: the receiver of a `resume` call.
+  /// `fiber.resume(value)` written in script (the receiver is a fiber): readies the fiber
+  /// so the dispatch loop switches to it, and gives true; false when the method called is
+  /// not `resume`. Compares the name's bytes and reaches the fiber unretained: this is the
+  /// hot half of every generator round trip.
   @inline(never)
-  func resumableInLoop(_ receiver: Value, name: Value) -> Fiber? {
-    guard memberName(name) == "resume" else { return nil }
-    return receiver.object(as: FiberObject.self)?.state
+  func resumeInLoop(_ receiver: Value, name: Value, value: Value, resultRegister: Int) throws(RuntimeError) -> Bool {
+    let isResume = name.withObject(as: StringObject.self) { string in
+      guard string.byteCount == 6 else { return false }
+      let expected = Self.resumeName.utf8Start
+      for index in 0..<6 where string.bytes[index] != expected[index] { return false }
+      return true
+    }
+    guard isResume else { return false }
+    let target = receiver.withObject(as: FiberObject.self) { Unmanaged.passUnretained($0.state) }
+    var failure: RuntimeError?
+    target._withUnsafeGuaranteedRef { target in
+      do throws(RuntimeError) {
+        try prepareResume(target, value: value, inLoop: true)
+        target.resultRegister = resultRegister
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw failure }
+    return true
   }
+
+  static let resumeName: StaticString = "resume"
 
   /// A fiber's frames ended with an error or an unwinding signal: records how it ended and
   /// gives what its resumer's `resume` returns, or throws what goes on up.
@@ -276,7 +298,7 @@ extension VM {
       try pushDeliveringFrame(returnClause, arguments: [result], continuation: .null)
       return
     }
-    resumer.stack[finished.resultRegister] = result
+    resumer._withUnsafeGuaranteedRef { $0.stack[finished.resultRegister] = result }
   }
 
   /// A fiber the loop resumed emitted a resumable signal (its pending register is set). If
@@ -285,33 +307,63 @@ extension VM {
   /// true when the loop carries on with the running fiber, false when the signal reached a
   /// fiber that a built-in resumed, which has suspended and must leave the loop.
   func suspendResumed(_ stopped: Fiber, signal: Signal, payload: Value) -> Bool {
-    var current = stopped
+    enum Step {
+      case caught, leave
+      case passUp(Unmanaged<Fiber>)
+    }
+    // Unmanaged links, so the walk does no reference counting (this is every yield).
+    var current = Unmanaged.passUnretained(stopped)
     while true {
+      let step = current._withUnsafeGuaranteedRef { current in
+        current.status = .suspended
+        current.signal = signal
+        return switchToResumer(of: current)._withUnsafeGuaranteedRef { resumer -> Step in
+          if current.catches.contains(signal) {
+            resumer.stack[current.resultRegister] = payload
+            return .caught
+          }
+          resumer.child = current
+          resumer.yieldRegister = current.resultRegister
+          if !resumer.resumedInLoop {
+            resumer.status = .suspended
+            resumer.signal = signal
+            return .leave
+          }
+          return .passUp(Unmanaged.passUnretained(resumer))
+        }
+      }
+      switch step {
+      case .caught: return true
+      case .leave: return false
+      case .passUp(let resumer): current = resumer
+      }
+    }
+  }
+
+  /// Suspends the running fiber and every fiber above it on the chain, up to `top`, which
+  /// then runs; each waits on the one below through `child`, so that resuming `top` later
+  /// re-enters the innermost (SEMANTICS S4). A fuel pause and a capturing `perform` do this.
+  func suspendChain(upTo top: Fiber) {
+    var current = fiber
+    while current !== top {
       current.status = .suspended
-      current.signal = signal
-      let resumer = switchToResumer(of: current)
-      if current.catches.contains(signal) {
-        resumer.stack[current.resultRegister] = payload
-        return true
-      }
+      let resumer = switchToResumer(of: current).takeUnretainedValue()
       resumer.child = current
-      resumer.yieldRegister = current.resultRegister
-      if !resumer.resumedInLoop {
-        resumer.status = .suspended
-        resumer.signal = signal
-        return false
-      }
       current = resumer
     }
   }
 
+  /// Makes the fiber that resumed `stopped` the running one (the main program's when none
+  /// did) and unlinks `stopped` from it.
   @discardableResult
-  func switchToResumer(of stopped: Fiber) -> Fiber {
-    let resumer = stopped.resumer ?? mainFiber
-    resumer.status = .running
-    // Switch while `stopped` is still linked: the switch settles fuel on its chain.
-    fiber = resumer
-    stopped.resumer = nil
+  func switchToResumer(of stopped: Fiber) -> Unmanaged<Fiber> {
+    let resumer = stopped.resumerLink ?? Unmanaged.passUnretained(mainFiber)
+    resumer._withUnsafeGuaranteedRef { resumer in
+      resumer.status = .running
+      // Switch while `stopped` is still linked: the switch settles fuel on its chain.
+      switchFiber(to: resumer)
+    }
+    stopped.resumerLink = nil
     return resumer
   }
 
@@ -320,8 +372,7 @@ extension VM {
   /// A fiber waiting on a child (a signal passed up from it) resumes the innermost fiber of
   /// that chain instead, which gets the value (SEMANTICS S4). Makes the fiber that runs next
   /// the running one and returns it.
-  @discardableResult
-  func prepareResume(_ target: Fiber, value: Value, inLoop: Bool) throws(RuntimeError) -> Fiber {
+  func prepareResume(_ target: Fiber, value: Value, inLoop: Bool) throws(RuntimeError) {
     switch target.status {
     case .done:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume dead fiber")
@@ -350,12 +401,23 @@ extension VM {
       target.frameCount = 1
       target.entry = .null
     }
-    target.resumer = fiber
+    target.resumerLink = Unmanaged.passUnretained(fiber)
     target.resumedInLoop = inLoop
     // A built-in's resume runs a loop of its own, which the fiber's return leaves.
     target.frames[0].stopsLoop = !inLoop
     target.nesting = fiber.nesting + 1
     fiber.status = .normal
+    if target.child == nil {
+      // The common case, kept free of reference counting: the target itself runs.
+      if target.pausedForFuel {
+        target.pausedForFuel = false
+      } else if target.status == .suspended {
+        target.stack[target.yieldRegister] = value
+      }
+      target.status = .running
+      switchFiber(to: target)
+      return
+    }
     var running = target
     while let child = running.child {
       running.child = nil
@@ -371,8 +433,7 @@ extension VM {
       running.stack[running.yieldRegister] = value
     }
     running.status = .running
-    fiber = running
-    return running
+    switchFiber(to: running)
   }
 
   /// Checks a signal the running fiber emits (`yield`, `Fiber.emit(signal, payload)`) and
@@ -417,7 +478,7 @@ extension VM {
     }
     // Every fiber up to the catcher suspends: none may be inside a built-in's callback, and
     // each must have been resumed by the loop itself, not by a built-in.
-    var current = fiber
+    unowned(unsafe) var current = fiber
     var crossesNative = false
     while current !== mainFiber {
       if current.nativeLoops != 0 { crossesNative = true }

@@ -5,7 +5,7 @@
 // budget on the running resume chain. The dispatch loop does not walk the chain per tick:
 // it counts down `fuelTicks`, loaded with the least budget left on the chain, and only when
 // that reaches 0 does `fuelSafepoint` settle the ticks on every budget and decide. A fiber
-// switch settles and reloads too (see `VM.fiber`).
+// switch settles and reloads too (see `switchFiber`).
 //
 // Running out is a pause, not an error: the fibers from the running one up to the budget's
 // owner suspend exactly before the safepoint, the owner's resumer gets `nil` from its
@@ -13,6 +13,20 @@
 // resume runs that safepoint as if nothing had happened.
 
 extension VM {
+  /// Makes `next` the running fiber. Switching changes the resume chain that fuel is charged
+  /// to, so the ticks used so far are settled on the old chain and the countdown is
+  /// reloaded for the new one.
+  @inline(__always)
+  func switchFiber(to next: Fiber) {
+    if fuelInUse {
+      settleFuel()
+      fiber = next
+      reloadFuel()
+    } else {
+      fiber = next
+    }
+  }
+
   /// Charges the ticks used since the last reload to every budget on the running chain.
   func settleFuel() {
     let used = fuelLoaded - fuelTicks.pointee
@@ -126,17 +140,11 @@ extension VM {
 
   private func pauseForFuel(upTo owner: Fiber) -> Bool {
     fiber.pausedForFuel = true
-    var current = fiber
-    while current !== owner {
-      current.status = .suspended
-      let resumer = switchToResumer(of: current)
-      resumer.child = current
-      current = resumer
-    }
+    suspendChain(upTo: owner)
     owner.status = .suspended
     owner.signal = .fuel
     if !owner.resumedInLoop { return true }
-    switchToResumer(of: owner).stack[owner.resultRegister] = .null
+    switchToResumer(of: owner)._withUnsafeGuaranteedRef { $0.stack[owner.resultRegister] = .null }
     return false
   }
 }

@@ -31,7 +31,7 @@ extension VM {
       while true {
         do throws(RuntimeError) {
           // `cancel` and `close` resume a fiber by raising an error where it is suspended.
-          if let error = fiber.injectedError {
+          if fiber.hasInjectedError, let error = fiber.injectedError {
             fiber.injectedError = nil
             throw error
           }
@@ -491,10 +491,10 @@ extension VM {
                 continue
               }
               if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
-                let target = resumableInLoop(receiver, name: constants[Instruction.c(word)])
+                try resumeInLoop(
+                  receiver, name: constants[Instruction.c(word)], value: argumentCount == 1 ? registers[a + 1] : .null,
+                  resultRegister: base + a)
               {
-                try prepareResume(target, value: argumentCount == 1 ? registers[a + 1] : .null, inLoop: true)
-                target.resultRegister = base + a
                 continue fiberLoop
               }
               let result = try invoke(

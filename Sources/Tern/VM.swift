@@ -33,13 +33,13 @@ public final class VM {
 
   let options: Options
   let heap = Heap()
-  /// The fiber running now (the main program's when no script fiber runs). Switching
-  /// fibers changes the resume chain that fuel is charged to, so the ticks used so far are
-  /// settled on the old chain and the countdown is reloaded for the new one.
-  var fiber: Fiber {
-    willSet { if fuelInUse { settleFuel() } }
-    didSet { if fuelInUse { reloadFuel() } }
-  }
+  /// The fiber running now (the main program's when no script fiber runs). Switch with
+  /// `switchFiber(to:)`, which keeps the fuel accounts.
+  ///
+  /// Unowned: every fiber is owned by its script object (the main one by `mainFiber`), which
+  /// the collector keeps alive while the fiber is on the running chain; a strong reference
+  /// would cost a retain and a release on every switch.
+  unowned(unsafe) var fiber: Fiber
   /// The main program's fiber.
   let mainFiber: Fiber
   /// The built-in globals every module starts with.
