@@ -16,36 +16,42 @@ import TernBytecode
 // without using its continuation finalises it first: the body is closed, running its
 // `finally` blocks (H10).
 
-/// The clauses of one `handle` expression.
-final class HandlerRecord {
+/// One operation clause of a `handle`, in a form the perform path reads without reference
+/// counting: the handler record owns the buffer, and the collector marks what it refers to.
+struct OperationClause {
   enum Kind: String {
     case plain, raw, fun
   }
 
-  struct Clause {
-    /// nil for a clause naming the operation without its effect (`ask(p) => …`).
-    let effect: EffectObject?
-    let operation: Int
-    let closure: ClosureObject
-    let kind: Kind
-  }
+  /// The effect's serial, or 0 for a clause naming the operation only (`ask(p) => …`).
+  let effect: Int
+  let operation: Int
+  let closure: Unmanaged<ClosureObject>
+  let kind: Kind
+  /// The clause's parameter count: the operation's arguments, plus the continuation unless
+  /// it is a `fun` clause.
+  let parameterCount: Int
+}
 
-  var clauses: [Clause] = []
+/// The clauses of one `handle` expression.
+final class HandlerRecord {
+  let clauses: UnsafeMutableBufferPointer<OperationClause>
+  /// The effect objects the clauses name, kept for the collector.
+  let effects: [EffectObject]
   var returnClause: ClosureObject?
   var catchClause: ClosureObject?
 
-  func clause(for effect: EffectObject, operation: Int) -> Clause? {
-    for clause in clauses where clause.operation == operation && (clause.effect == nil || clause.effect === effect) {
-      return clause
-    }
-    return nil
+  init(clauses: [OperationClause], effects: [EffectObject]) {
+    self.clauses = .allocate(capacity: clauses.count)
+    _ = self.clauses.initialize(from: clauses)
+    self.effects = effects
   }
 
+  deinit { clauses.deallocate() }
+
   func mark(_ collector: inout GarbageCollector) {
-    for clause in clauses {
-      if let effect = clause.effect { collector.mark(.object(effect)) }
-      collector.mark(.object(clause.closure))
-    }
+    for effect in effects { collector.mark(.object(effect)) }
+    for clause in clauses { collector.mark(.object(clause.closure.takeUnretainedValue())) }
     if let returnClause { collector.mark(.object(returnClause)) }
     if let catchClause { collector.mark(.object(catchClause)) }
   }
@@ -60,27 +66,31 @@ extension VM {
       let fields = entry.split(separator: ":")
       operations[Int(symbol(String(fields[0])).payload)] = (String(fields[0]), Int(fields[1]) ?? 0)
     }
-    return .object(heap.allocate(EffectObject(name: parts.first ?? "?", operations: operations)))
+    classSerials += 1
+    return .object(heap.allocate(EffectObject(name: parts.first ?? "?", operations: operations, serial: classSerials)))
   }
 
   /// `handle`: builds the handler from the clause registers above `register` and runs the
   /// body's closure on a new boundary fiber, which the dispatch loop switches to.
   func beginHandle(at register: Int, clauseCount: Int, shape: Value) throws(RuntimeError) {
     let stack = fiber.stack
-    let record = HandlerRecord()
+    var clauses: [OperationClause] = []
+    var effects: [EffectObject] = []
+    var returnClause: ClosureObject?
+    var catchClause: ClosureObject?
     let entries = (stringValue(shape) ?? "").split(separator: ",", omittingEmptySubsequences: false)
     for index in 0..<clauseCount {
       let effectValue = stack[register + 2 + 2 * index]
       let closure = stack[register + 3 + 2 * index].object(as: ClosureObject.self)!
       let entry = index < entries.count ? entries[index] : ""
       switch entry {
-      case "return": record.returnClause = closure
-      case "catch": record.catchClause = closure
+      case "return": returnClause = closure
+      case "catch": catchClause = closure
       default:
         let fields = entry.split(separator: ":")
         let name = String(fields.first ?? "")
         let operation = Int(symbol(name).payload)
-        var effect: EffectObject?
+        var effect = 0
         if !effectValue.isNil {
           guard let declared = effectValue.object(as: EffectObject.self) else {
             throw RuntimeError(
@@ -90,10 +100,14 @@ extension VM {
           guard declared.operations[operation] != nil else {
             throw RuntimeError(typeName: "TypeError", message: "effect \(declared.name) has no operation '\(name)'")
           }
-          effect = declared
+          effect = declared.serial
+          effects.append(declared)
         }
-        let kind = HandlerRecord.Kind(rawValue: String(fields.count > 1 ? fields[1] : "plain")) ?? .plain
-        record.clauses.append(.init(effect: effect, operation: operation, closure: closure, kind: kind))
+        let kind = OperationClause.Kind(rawValue: String(fields.count > 1 ? fields[1] : "plain")) ?? .plain
+        clauses.append(
+          OperationClause(
+            effect: effect, operation: operation, closure: Unmanaged.passUnretained(closure), kind: kind,
+            parameterCount: closure.function.hasRest ? -1 : closure.function.parameterCount))
       }
     }
     let body = stack[register + 1]
@@ -101,7 +115,11 @@ extension VM {
     let boundary = Fiber(maximumDepth: options.maximumCallDepth, stackCapacity: max(8, registers + 2), frameCapacity: 4)
     boundary.entry = body
     boundary.catches = []
+    let record = HandlerRecord(clauses: clauses, effects: effects)
+    record.returnClause = returnClause
+    record.catchClause = catchClause
     boundary.handler = record
+    boundary.handlerClauses = UnsafeBufferPointer(record.clauses)
     _ = heap.allocate(FiberObject(state: boundary))
     try prepareResume(boundary, value: .null, inLoop: true)
     boundary.resultRegister = register
@@ -110,76 +128,127 @@ extension VM {
   /// `perform Effect.op(args)` with the effect at `register` and the arguments above it.
   /// Either pushes a `fun` clause's frame on the running fiber, or captures the computation
   /// and leaves the clause running on the handler's fiber; the loop then carries on with
-  /// whatever fiber runs.
-  func perform(at register: Int, count: Int, operation: Value) throws(RuntimeError) {
-    let performer = fiber
-    let effectValue = performer.stack[register]
-    guard let effect = effectValue.object(as: EffectObject.self) else {
-      throw RuntimeError(
-        typeName: "TypeError", message: "perform expects an operation of an effect, not \(typeName(of: effectValue))")
-    }
+  /// whatever fiber runs. `cache` remembers the effect this instruction last checked its
+  /// operation and arguments against.
+  func perform(at register: Int, count: Int, operation: Value, cache: UnsafeMutablePointer<MemberCache>)
+    throws(RuntimeError)
+  {
+    let effectValue = fiber.stack[register]
     let operationID = Int(operation.payload)
-    guard let declared = effect.operations[operationID] else {
+    guard effectValue.tag == .object && effectValue.objectKind == .effect,
+      case let serial = effectValue.withObject(as: EffectObject.self, { $0.serial }),
+      serial == cache.pointee.classSerial
+    else {
+      try checkPerform(effectValue, operationID, count: count)
+      cache.pointee.classSerial = effectValue.withObject(as: EffectObject.self) { $0.serial }
+      return try perform(at: register, count: count, operation: operation, cache: cache)
+    }
+    guard let (boundaryLink, clause) = findEffectHandler(serial, operationID) else {
       throw RuntimeError(
-        typeName: "TypeError", message: "effect \(effect.name) has no operation '\(symbolNames[operationID])'")
+        typeName: "UnhandledEffect", message: "no handler for \(operationName(effectValue, operationID))")
     }
-    let name = "\(effect.name).\(declared.name)"
-    guard declared.arity == count else {
-      throw RuntimeError(
-        typeName: "TypeError",
-        message: "\(name) expects \(Self.describeArity(declared.arity...declared.arity)) but got \(count)")
-    }
-    guard let (boundary, clause) = findEffectHandler(effect, operationID) else {
-      throw RuntimeError(typeName: "UnhandledEffect", message: "no handler for \(name)")
-    }
-    let function = clause.closure.function
     let expected = count + (clause.kind == .fun ? 0 : 1)
-    guard function.parameterCount == expected, !function.hasRest else {
-      let declaredCount = function.parameterCount - expected + count
+    guard clause.parameterCount == expected else {
+      let name = operationName(effectValue, operationID)
+      let declared = clause.parameterCount - expected + count
       throw RuntimeError(
         typeName: "TypeError",
-        message: "the handler clause for \(name) takes \(Self.describeArity(declaredCount...declaredCount)) "
+        message: "the handler clause for \(name) takes \(Self.describeArity(declared...declared)) "
           + "but \(name) has \(Self.describeArity(count...count))")
     }
+    let performer = fiber
     if clause.kind == .fun {
       // Tail-resumptive: a call at the perform, whose value is the perform's (H13).
-      performer.stack[register] = .object(clause.closure)
-      try pushFrame(clause.closure, base: register + 1, kind: .tail)
-      performer.tailClauses.append((performer.frameCount - 1, boundary))
+      performer.stack[register] = Value(payload: UInt64(UInt(bitPattern: clause.closure.toOpaque())), tag: .object)
+      try pushFrame(clause.closure, base: register + 1, count: count, kind: .tail)
+      performer.tailClauses.append((performer.frameCount - 1, boundaryLink))
       return
     }
-    continuationsCaptured += 1
-    let arguments = Array(UnsafeBufferPointer(start: performer.stack + register + 1, count: count))
-    let continuation = heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw))
-    // Suspend the handled computation up to the boundary, then detach it.
+    continuationsCaptured &+= 1
+    let boundary = boundaryLink.takeUnretainedValue()
+    let continuation = Value.object(
+      heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw)))
+    // Suspend the handled computation up to the boundary, detach it, and run the clause on
+    // the fiber that waits for the handle, with the arguments and the continuation.
     performer.yieldRegister = register
     suspendChain(upTo: boundary)
     boundary.status = .suspended
     switchToResumer(of: boundary)
-    try pushDeliveringFrame(
-      clause.closure, arguments: arguments + [.object(continuation)], continuation: .object(continuation))
+    let running = fiber
+    let base = running.top + 1
+    running.ensureStack(base + max(count + 1, clause.closure._withUnsafeGuaranteedRef { $0.registerCount }) + 1)
+    running.stack[base - 1] = continuation
+    (running.stack + base).update(from: performer.stack + register + 1, count: count)
+    running.stack[base + count] = continuation
+    try pushFrame(clause.closure, base: base, count: count + 1, kind: .delivering)
+  }
+
+  /// The checks a perform skips once they passed for its effect: the value is an effect
+  /// that has the operation, with that many arguments.
+  @inline(never)
+  private func checkPerform(_ effectValue: Value, _ operationID: Int, count: Int) throws(RuntimeError) {
+    guard let effect = effectValue.object(as: EffectObject.self) else {
+      throw RuntimeError(
+        typeName: "TypeError", message: "perform expects an operation of an effect, not \(typeName(of: effectValue))")
+    }
+    guard let declared = effect.operations[operationID] else {
+      throw RuntimeError(
+        typeName: "TypeError", message: "effect \(effect.name) has no operation '\(symbolNames[operationID])'")
+    }
+    guard declared.arity == count else {
+      throw RuntimeError(
+        typeName: "TypeError",
+        message:
+          "\(effect.name).\(declared.name) expects \(Self.describeArity(declared.arity...declared.arity)) but got \(count)"
+      )
+    }
+  }
+
+  private func operationName(_ effectValue: Value, _ operationID: Int) -> String {
+    let effect = effectValue.object(as: EffectObject.self)
+    return "\(effect?.name ?? "?").\(symbolNames[operationID])"
   }
 
   /// The nearest boundary up the resume chain with a clause for the operation. The search
   /// skips the computation a running `fun` clause belongs to (its performs go outward, H3a)
   /// and stops at a native boundary: a built-in's callback or a fiber a built-in resumed
-  /// (H9).
-  private func findEffectHandler(_ effect: EffectObject, _ operation: Int) -> (Fiber, HandlerRecord.Clause)? {
-    var current = fiber
-    if current.nativeLoops != 0 { return nil }
+  /// (H9). Walks unmanaged links: this runs on every perform.
+  private func findEffectHandler(_ effect: Int, _ operation: Int) -> (Unmanaged<Fiber>, OperationClause)? {
+    enum Step {
+      case found(OperationClause)
+      case next(Unmanaged<Fiber>)
+      case none
+    }
+    if fiber.nativeLoops != 0 { return nil }
+    var link = Unmanaged.passUnretained(fiber)
     while true {
-      if let boundary = innermostTailClause(of: current) {
-        guard boundary.resumedInLoop, let resumer = boundary.resumer, resumer.nativeLoops == 0 else { return nil }
-        current = resumer
-        continue
+      let step = link._withUnsafeGuaranteedRef { current -> Step in
+        // Above this fiber's resumer, unless the link crosses a built-in's loop.
+        func resumerOf(_ fiber: Fiber) -> Step {
+          guard fiber.resumedInLoop, let resumer = fiber.resumerLink,
+            resumer._withUnsafeGuaranteedRef({ $0.nativeLoops == 0 })
+          else { return .none }
+          return .next(resumer)
+        }
+        if let boundary = innermostTailClause(of: current) {
+          return boundary._withUnsafeGuaranteedRef(resumerOf)
+        }
+        for clause in current.handlerClauses
+        where clause.operation == operation && (clause.effect == 0 || clause.effect == effect) {
+          return .found(clause)
+        }
+        return resumerOf(current)
       }
-      if let clause = current.handler?.clause(for: effect, operation: operation) { return (current, clause) }
-      guard current.resumedInLoop, let resumer = current.resumer, resumer.nativeLoops == 0 else { return nil }
-      current = resumer
+      switch step {
+      case .found(let clause): return (link, clause)
+      case .next(let resumer): link = resumer
+      case .none: return nil
+      }
     }
   }
 
-  private func innermostTailClause(of target: Fiber) -> Fiber? {
+  private func innermostTailClause(of target: Fiber) -> Unmanaged<Fiber>? {
+    guard target.hasTailClauses else { return nil }
     while let last = target.tailClauses.last {
       if last.frame < target.frameCount && target.frames[last.frame].clause == .tail { return last.boundary }
       target.tailClauses.removeLast()
@@ -193,19 +262,23 @@ extension VM {
   func continueComputation(_ value: Value, with argument: Value, throwing: Bool, resultRegister: Int)
     throws(RuntimeError)
   {
-    guard let continuation = value.object(as: ContinuationObject.self) else {
+    guard let continuation = value.continuation else {
       throw RuntimeError(
         typeName: "TypeError",
         message: "\(throwing ? "discontinue" : "resume") expects a continuation, not \(typeName(of: value))")
     }
-    guard !continuation.isUsed else {
-      throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
+    try continuation.withGuaranteedRef { (continuation) throws(RuntimeError) in
+      guard !continuation.isUsed else {
+        throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
+      }
+      let injected = throwing ? thrownValue(argument) : nil
+      try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
+        try prepareResume(boundary, value: argument, inLoop: true)
+        boundary.resultRegister = resultRegister
+      }
+      continuation.isUsed = true
+      if let injected { fiber.injectedError = injected }
     }
-    let injected = throwing ? thrownValue(argument) : nil
-    try prepareResume(continuation.boundary.state, value: argument, inLoop: true)
-    continuation.isUsed = true
-    continuation.boundary.state.resultRegister = resultRegister
-    fiber.injectedError = injected
   }
 
   /// `return resume(k, v)`: pops the running frame when nothing is left for it to do, and
@@ -216,13 +289,15 @@ extension VM {
     let index = running.frameCount - 1
     let frame = running.frames[index]
     guard index > 0, !frame.stopsLoop, !frame.returnsSelf, frame.clause != .tail,
-      let target = continuation.object(as: ContinuationObject.self), !target.isUsed,
-      target.boundary.state.status == .suspended
+      let target = continuation.continuation,
+      target._withUnsafeGuaranteedRef({ !$0.isUsed && $0.boundary._withUnsafeGuaranteedRef { $0.status == .suspended } }
+      )
     else { return nil }
     let destination: Int
     if frame.clause == .delivering {
-      let own = running.stack[frame.base - 1].object(as: ContinuationObject.self)
-      guard own == nil || own === target || own!.isUsed || own!.isRaw else { return nil }
+      let own = running.stack[frame.base - 1]
+      let ownIsDone = own.continuation?._withUnsafeGuaranteedRef { $0.isUsed || $0.isRaw } ?? true
+      guard own.payload == continuation.payload || ownIsDone else { return nil }
       let below = running.frames[index - 1]
       let word = below.closure._withUnsafeGuaranteedRef { $0.code[below.pc - 1] }
       destination = below.base + Instruction.a(word)
@@ -244,12 +319,12 @@ extension VM {
       running.stack[frame.base - 1] = result
       return
     }
-    if let continuation = running.stack[frame.base - 1].object(as: ContinuationObject.self),
+    if let continuation = running.stack[frame.base - 1].continuation?.takeUnretainedValue(),
       !continuation.isUsed, !continuation.isRaw
     {
       continuation.isUsed = true
       try withRoot(result) { () throws(RuntimeError) in
-        if let failure = try close(continuation.boundary.state) { throw failure }
+        if let failure = try close(continuation.boundaryObject.state) { throw failure }
       }
     }
     let below = running.frames[running.frameCount - 1]
@@ -257,27 +332,29 @@ extension VM {
     running.stack[below.base + Instruction.a(word)] = result
   }
 
-  /// Pushes a frame for `closure` on the running fiber at `base`, where its arguments are.
-  private func pushFrame(_ closure: ClosureObject, base: Int, kind: ClauseFrame) throws(RuntimeError) {
+  /// Pushes a frame for `closure` on the running fiber at `base`, where its `count`
+  /// arguments are.
+  private func pushFrame(_ closure: Unmanaged<ClosureObject>, base: Int, count: Int, kind: ClauseFrame)
+    throws(RuntimeError)
+  {
     let running = fiber
-    let count = closure.function.parameterCount
-    if count != closure.fastArity { _ = try adjustArguments(closure, at: base, count: count) }
-    if !running.reserveFrame() { throw stackOverflow() }
-    running.ensureStack(base + closure.registerCount + 1)
-    running.frames[running.frameCount] = CallFrame(
-      closure: Unmanaged.passUnretained(closure), pc: 0, base: base, clause: kind)
+    let (fastArity, registerCount) = closure._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+    if count != fastArity { _ = try adjustArguments(closure.takeUnretainedValue(), at: base, count: count) }
+    if running.frameCount >= running.frameCapacity && !running.reserveFrame() { throw stackOverflow() }
+    running.ensureStack(base + registerCount + 1)
+    running.frames[running.frameCount] = CallFrame(closure: closure, pc: 0, base: base, clause: kind)
     running.frameCount += 1
   }
 
-  /// Runs a clause on the running fiber, above the instruction that waits for the handled
-  /// computation; `continuation` goes in the frame's callee slot.
-  func pushDeliveringFrame(_ closure: ClosureObject, arguments: [Value], continuation: Value) throws(RuntimeError) {
+  /// Runs a `return` or `catch` clause on the running fiber, above the instruction that
+  /// waits for the handled computation.
+  func pushDeliveringFrame(_ closure: ClosureObject, argument: Value) throws(RuntimeError) {
     let running = fiber
     let base = running.top + 1
-    running.ensureStack(base + max(arguments.count, closure.registerCount) + 1)
-    running.stack[base - 1] = continuation
-    for (index, argument) in arguments.enumerated() { running.stack[base + index] = argument }
-    try pushFrame(closure, base: base, kind: .delivering)
+    running.ensureStack(base + max(1, closure.registerCount) + 1)
+    running.stack[base - 1] = .null
+    running.stack[base] = argument
+    try pushFrame(Unmanaged.passUnretained(closure), base: base, count: 1, kind: .delivering)
   }
 
   /// Notes the unused continuations of delivering clause frames an error is about to pop
@@ -303,7 +380,7 @@ extension VM {
       guard !continuation.isUsed else { continue }
       continuation.isUsed = true
       do {
-        if let error = try close(continuation.boundary.state) { failure = error }
+        if let error = try close(continuation.boundaryObject.state) { failure = error }
       } catch {
         failure = error
       }

@@ -142,7 +142,14 @@ final class Fiber {
   /// `fun` clauses running on this fiber (frame index, and the boundary whose clause it is):
   /// a perform inside one searches for handlers above that boundary. Entries for frames an
   /// error unwound are dropped when found stale.
-  var tailClauses: [(frame: Int, boundary: Fiber)] = []
+  var tailClauses: [(frame: Int, boundary: Unmanaged<Fiber>)] = [] {
+    didSet { hasTailClauses = !tailClauses.isEmpty }
+  }
+  /// Whether `tailClauses` has entries: a byte `perform` tests, where reading the array
+  /// would cost an exclusivity check.
+  private(set) var hasTailClauses = false
+  /// The handler's operation clauses (empty for other fibers): what `perform` searches.
+  var handlerClauses = UnsafeBufferPointer<OperationClause>(start: nil, count: 0)
   /// The script object for this fiber (nil for the main program until it is asked for).
   unowned(unsafe) var object: FiberObject?
 

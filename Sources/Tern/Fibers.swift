@@ -162,7 +162,6 @@ extension VM {
     return .object(heap.allocate(FiberObject(state: state)))
   }
 
-
   /// `fiber.resume(value)` called by a built-in (a `for` loop's step, `cancel`, `close`,
   /// `wrap`, a resume taken as a value): runs a dispatch loop whose entry is `target` until
   /// it stops, and gives the payload of the signal it stopped with: the yielded value, the
@@ -213,16 +212,10 @@ extension VM {
     }
     guard isResume else { return false }
     let target = receiver.withObject(as: FiberObject.self) { Unmanaged.passUnretained($0.state) }
-    var failure: RuntimeError?
-    target._withUnsafeGuaranteedRef { target in
-      do throws(RuntimeError) {
-        try prepareResume(target, value: value, inLoop: true)
-        target.resultRegister = resultRegister
-      } catch {
-        failure = error
-      }
+    try target.withGuaranteedRef { (target) throws(RuntimeError) in
+      try prepareResume(target, value: value, inLoop: true)
+      target.resultRegister = resultRegister
     }
-    if let failure { throw failure }
     return true
   }
 
@@ -280,7 +273,7 @@ extension VM {
       try withRoot(value) { () throws(RuntimeError) in
         _ = try? fiberFailed(failed, caught)
         switchToResumer(of: failed)
-        try pushDeliveringFrame(catchClause, arguments: [value], continuation: .null)
+        try pushDeliveringFrame(catchClause, argument: value)
       }
       return nil
     }
@@ -295,7 +288,7 @@ extension VM {
     finished.signal = .ok
     let resumer = switchToResumer(of: finished)
     if let returnClause = finished.handler?.returnClause {
-      try pushDeliveringFrame(returnClause, arguments: [result], continuation: .null)
+      try pushDeliveringFrame(returnClause, argument: result)
       return
     }
     resumer._withUnsafeGuaranteedRef { $0.stack[finished.resultRegister] = result }

@@ -1,13 +1,17 @@
 /// Owns every heap object and frees the unreachable ones with a tracing mark-sweep
 /// collector.
 ///
-/// Objects live in one array (the only strong references to them); values point at them by
-/// unmanaged bits. Collection happens only inside `allocate`, when the bytes allocated since
-/// the last collection pass `threshold` (or on every allocation in stress mode); the
-/// threshold then grows to twice the surviving bytes, as in Lua and Wren. The VM supplies
-/// the roots.
+/// Objects live in one unsafe buffer of retained references (the only strong references to
+/// them: a plain buffer, because an array would cost an exclusivity check on every
+/// allocation); values point at them by unmanaged bits. Collection happens only inside
+/// `allocate`, when the bytes allocated since the last collection pass `threshold` (or on
+/// every allocation in stress mode); the threshold then grows to twice the surviving bytes,
+/// as in Lua and Wren. The VM supplies the roots.
 final class Heap {
-  private(set) var objects: [HeapObject] = []
+  private var objects: UnsafeMutablePointer<Unmanaged<HeapObject>>
+  private var capacity = 1024
+  /// Live objects (after the last collection) plus those allocated since.
+  private(set) var objectCount = 0
   private(set) var liveBytes = 0
   private var allocatedSinceCollection = 0
   var threshold = 1 << 20
@@ -18,36 +22,64 @@ final class Heap {
   private(set) var collections = 0
   private(set) var freedObjects = 0
 
+  init() {
+    objects = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    for index in 0..<objectCount { objects[index].release() }
+    objects.deallocate()
+  }
+
   /// Registers a new object, possibly collecting first.
   @discardableResult
   func allocate<T: HeapObject>(_ object: T) -> T {
     let size = object.byteSize
-    allocatedSinceCollection += size
+    allocatedSinceCollection &+= size
     if stressMode || allocatedSinceCollection > threshold {
       collect(keeping: object)
     }
-    objects.append(object)
-    liveBytes += size
+    if objectCount == capacity { grow() }
+    objects[objectCount] = Unmanaged.passRetained(object)
+    objectCount &+= 1
+    liveBytes &+= size
     return object
   }
 
-  /// Marks from the roots, then drops every unmarked object.
+  private func grow() {
+    let larger = UnsafeMutablePointer<Unmanaged<HeapObject>>.allocate(capacity: capacity * 2)
+    larger.moveInitialize(from: objects, count: objectCount)
+    objects.deallocate()
+    objects = larger
+    capacity *= 2
+  }
+
+  /// Marks from the roots, then frees every unmarked object, compacting the survivors.
   func collect(keeping extra: HeapObject? = nil) {
     var collector = GarbageCollector()
     markRoots(&collector)
     if let extra { collector.mark(.object(extra)) }
     collector.drain()
-    var survivors: [HeapObject] = []
-    survivors.reserveCapacity(objects.count)
+    var kept = 0
     var bytes = 0
-    for object in objects where object.isMarked {
-      object.isMarked = false
-      bytes += object.byteSize
-      survivors.append(object)
+    for index in 0..<objectCount {
+      let reference = objects[index]
+      let survives = reference._withUnsafeGuaranteedRef { object in
+        guard object.isMarked else { return false }
+        object.isMarked = false
+        bytes += object.byteSize
+        return true
+      }
+      if survives {
+        objects[kept] = reference
+        kept += 1
+      } else {
+        // Dropping the only strong reference frees the object.
+        reference.release()
+      }
     }
-    freedObjects += objects.count - survivors.count
-    // Dropping the last strong references frees the unreachable objects.
-    objects = survivors
+    freedObjects += objectCount - kept
+    objectCount = kept
     if let extra { extra.isMarked = false }
     liveBytes = bytes
     allocatedSinceCollection = 0

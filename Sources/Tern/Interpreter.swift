@@ -633,7 +633,9 @@ extension VM {
                 if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
               }
               fiber.frames[frameIndex].pc = pc
-              try perform(at: base + a, count: Instruction.b(word), operation: constants[Instruction.c(word)])
+              try perform(
+                at: base + a, count: Instruction.b(word), operation: constants[Instruction.c(word)],
+                cache: caches + (pc - 1))
               continue fiberLoop
             case .resumeContinuation, .discontinueContinuation, .tailResume:
               fuelTicks.pointee &-= 1

@@ -519,10 +519,14 @@ final class UpvalueObject: HeapObject {
 final class EffectObject: HeapObject {
   let name: String
   let operations: [Int: (name: String, arity: Int)]
+  /// Unique for the VM's lifetime (unlike the object's address): handlers and `perform`'s
+  /// cache identify the effect by it.
+  let serial: Int
 
-  init(name: String, operations: [Int: (name: String, arity: Int)]) {
+  init(name: String, operations: [Int: (name: String, arity: Int)], serial: Int) {
     self.name = name
     self.operations = operations
+    self.serial = serial
     super.init(kind: .effect)
   }
 }
@@ -530,20 +534,23 @@ final class EffectObject: HeapObject {
 /// A one-shot continuation: the handled computation suspended at a `perform`, from the
 /// performing fiber up to the `handle`'s boundary fiber, detached from everything outside.
 final class ContinuationObject: HeapObject {
-  let boundary: FiberObject
+  let boundaryObject: FiberObject
+  /// The boundary fiber, unretained, for the resume path (`boundaryObject` owns it).
+  let boundary: Unmanaged<Fiber>
   /// From a `raw` clause: never finalised automatically (SEMANTICS H11).
   let isRaw: Bool
   /// Resumed, discontinued or finalised already: a second use is an error (H6).
   var isUsed = false
 
   init(boundary: FiberObject, isRaw: Bool) {
-    self.boundary = boundary
+    boundaryObject = boundary
+    self.boundary = Unmanaged.passUnretained(boundary.state)
     self.isRaw = isRaw
     super.init(kind: .continuation)
   }
 
   override func traceChildren(_ collector: inout GarbageCollector) {
-    collector.mark(.object(boundary))
+    collector.mark(.object(boundaryObject))
   }
 }
 

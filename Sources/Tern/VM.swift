@@ -128,7 +128,7 @@ public final class VM {
 
   public var heapStatistics: HeapStatistics {
     HeapStatistics(
-      liveObjects: heap.objects.count, liveBytes: heap.liveBytes, collections: heap.collections,
+      liveObjects: heap.objectCount, liveBytes: heap.liveBytes, collections: heap.collections,
       freedObjects: heap.freedObjects)
   }
 

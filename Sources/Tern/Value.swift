@@ -63,6 +63,12 @@ struct Value {
   }
 
   /// Runs `body` on the object, assumed to be a `T`, without retaining it.
+  /// The continuation this value is, unretained; nil for any other value.
+  var continuation: Unmanaged<ContinuationObject>? {
+    guard tag == .object && objectKind == .continuation else { return nil }
+    return Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)
+  }
+
   func withObject<T: HeapObject, R>(as type: T.Type, _ body: (T) -> R) -> R {
     Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)._withUnsafeGuaranteedRef(body)
   }
@@ -70,5 +76,20 @@ struct Value {
   /// Identity: same tag and same bits (floats compare as numbers elsewhere).
   func isIdentical(to other: Value) -> Bool {
     tag == other.tag && payload == other.payload
+  }
+}
+
+extension Unmanaged {
+  /// `_withUnsafeGuaranteedRef` for a body that throws a `RuntimeError`: the object is used
+  /// without being retained.
+  func withGuaranteedRef<R>(_ body: (Instance) throws(RuntimeError) -> R) throws(RuntimeError) -> R {
+    let result: Result<R, RuntimeError> = _withUnsafeGuaranteedRef { instance in
+      do throws(RuntimeError) {
+        return .success(try body(instance))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
   }
 }
