@@ -196,6 +196,44 @@ extension VM {
                 if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
               }
               pc &+= Instruction.sJ(word)
+            case .tailCall:
+              let callee = registers[a]
+              let argumentCount = Instruction.b(word)
+              if callee.tag == .object && callee.objectKind == .closure {
+                fuelTicks.pointee &-= 1
+                if fuelTicks.pointee < 0 {
+                  fiber.frames[frameIndex].pc = pc &- 1
+                  if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                }
+                fiber.frames[frameIndex].pc = pc
+                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+                var argumentCount = argumentCount
+                if argumentCount != fastArity {
+                  argumentCount = try adjustArguments(
+                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+                  registers = fiber.stack + base
+                }
+                if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+                // Reuse this frame: move the callee and its arguments down to base - 1.
+                let stack = fiber.stack
+                (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
+                if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
+                let moved = fiber.stack
+                fiber.frames[frameIndex].closure = target
+                fiber.frames[frameIndex].pc = 0
+                closure = target
+                registers = moved + base
+                pc = 0
+                code = target._withUnsafeGuaranteedRef { $0.code }
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
+                caches = target._withUnsafeGuaranteedRef { $0.caches }
+              } else {
+                // Not a script function (a class, a built-in): an ordinary call, which the
+                // `returnValue a 1` the compiler emits after every `tailCall` then returns.
+                fallthrough
+              }
             case .call, .callGeneral:
               fuelTicks.pointee &-= 1
               if fuelTicks.pointee < 0 {
@@ -268,47 +306,6 @@ extension VM {
                 globals = target._withUnsafeGuaranteedRef { $0.module.slots }
                 caches = target._withUnsafeGuaranteedRef { $0.caches }
               } else {
-                let result = try callValue(
-                  callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-                registers = fiber.stack + base
-                registers[a] = result
-              }
-            case .tailCall:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
-              }
-              let callee = registers[a]
-              let argumentCount = Instruction.b(word)
-              fiber.frames[frameIndex].pc = pc
-              if callee.tag == .object && callee.objectKind == .closure {
-                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-                var argumentCount = argumentCount
-                if argumentCount != fastArity {
-                  argumentCount = try adjustArguments(
-                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
-                  registers = fiber.stack + base
-                }
-                if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
-                // Reuse this frame: move the callee and its arguments down to base - 1.
-                let stack = fiber.stack
-                (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
-                if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
-                let moved = fiber.stack
-                fiber.frames[frameIndex].closure = target
-                fiber.frames[frameIndex].pc = 0
-                closure = target
-                registers = moved + base
-                pc = 0
-                code = target._withUnsafeGuaranteedRef { $0.code }
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-                caches = target._withUnsafeGuaranteedRef { $0.caches }
-              } else {
-                // Not a script function: call it here; the `returnValue a 1` the compiler
-                // emits after every `tailCall` then returns its result.
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
                 registers = fiber.stack + base
