@@ -90,19 +90,23 @@ final class Heap {
 
 /// The mark phase: a gray stack, so deep structures never recurse on the Swift stack.
 struct GarbageCollector {
-  private var gray: [HeapObject] = []
+  /// Unretained: every object is owned by the heap's buffer for the whole collection.
+  private var gray: [Unmanaged<HeapObject>] = []
 
   mutating func mark(_ value: Value) {
     guard value.tag == .object else { return }
-    let object = value.object
-    if object.isMarked { return }
-    object.isMarked = true
-    gray.append(object)
+    let reference = Unmanaged<HeapObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(value.payload))!)
+    let isNew = reference._withUnsafeGuaranteedRef { object in
+      if object.isMarked { return false }
+      object.isMarked = true
+      return true
+    }
+    if isNew { gray.append(reference) }
   }
 
   mutating func drain() {
-    while let object = gray.popLast() {
-      object.traceChildren(&self)
+    while let reference = gray.popLast() {
+      reference._withUnsafeGuaranteedRef { $0.traceChildren(&self) }
     }
   }
 }

@@ -5,6 +5,14 @@ import TernBytecode
 // Arithmetic and comparison slow paths: floats mixed with ints, bigints, strings, errors.
 
 extension VM {
+  /// `==` with its common cases inline: `x == nil` (only nil equals nil) and two ints.
+  @inline(__always)
+  func quickEqual(_ left: Value, _ right: Value) -> Bool {
+    if left.tag == .null || right.tag == .null { return left.tag == right.tag }
+    if left.tag == .int && right.tag == .int { return left.payload == right.payload }
+    return valuesEqual(left, right)
+  }
+
   /// A number in one of its three representations.
   enum Number {
     case int(Int64)

@@ -141,7 +141,7 @@ extension VM {
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
               registers[a] = try unary(op, registers[Instruction.b(word)])
             case .equal, .notEqual:
-              let equal = valuesEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
+              let equal = quickEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
               registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
             case .identical, .notIdentical:
               let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
@@ -152,7 +152,7 @@ extension VM {
               registers[a] = .bool(
                 try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
             case .skipUnlessEqual:
-              if valuesEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
+              if quickEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
             case .skipUnlessLess, .skipUnlessLessEqual:
               let left = registers[a]
               let right = registers[Instruction.b(word)]
