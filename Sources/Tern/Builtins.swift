@@ -493,3 +493,63 @@ extension VM {
     return element
   }
 }
+
+/// Built-in methods an `invoke` site calls directly once it has seen its receiver's kind:
+/// no name lookup and no argument array. The site's cache holds `cacheKey(kind)` (negative,
+/// so it never equals a class serial) and the method's raw value.
+enum FastMethod: Int {
+  case listAppend = 1
+  case listPop, mapGet, mapRemove, mapContains, setInsert, setRemove, setContains
+
+  init?(kind: ObjectKind, name: String, count: Int) {
+    switch (kind, name, count) {
+    case (.list, "append", 1): self = .listAppend
+    case (.list, "pop", 0): self = .listPop
+    case (.map, "get", 1): self = .mapGet
+    case (.map, "remove", 1): self = .mapRemove
+    case (.map, "contains", 1): self = .mapContains
+    case (.set, "insert", 1): self = .setInsert
+    case (.set, "remove", 1): self = .setRemove
+    case (.set, "contains", 1): self = .setContains
+    default: return nil
+    }
+  }
+
+  static func cacheKey(_ kind: ObjectKind) -> Int { -Int(kind.rawValue) - 1 }
+}
+
+extension VM {
+  /// Runs the built-in method `method` (a `FastMethod` raw value) with its arguments at
+  /// `arguments` (their count is the method's, checked when the site cached it).
+  func fastMethod(_ method: Int, _ receiver: Value, _ arguments: UnsafeMutablePointer<Value>) throws(RuntimeError)
+    -> Value
+  {
+    switch FastMethod(rawValue: method) {
+    case .listAppend:
+      receiver.withObject(as: ListObject.self) { $0.append(arguments[0]) }
+      return .null
+    case .listPop:
+      let popped = receiver.withObject(as: ListObject.self) { list in
+        list.count > 0 ? list.remove(at: list.count - 1) : nil
+      }
+      guard let popped else { throw RuntimeError(typeName: "IndexError", message: "pop from empty list") }
+      return popped
+    case .mapGet:
+      return receiver.withObject(as: MapObject.self) { $0.get(arguments[0]) } ?? .null
+    case .mapRemove:
+      return receiver.withObject(as: MapObject.self) { $0.remove(arguments[0]) } ?? .null
+    case .mapContains:
+      return .bool(receiver.withObject(as: MapObject.self) { $0.get(arguments[0]) } != nil)
+    case .setInsert:
+      try checkHashable(arguments[0])
+      receiver.withObject(as: MapObject.self) { $0.set(arguments[0], .null) }
+      return .null
+    case .setRemove:
+      return .bool(receiver.withObject(as: MapObject.self) { $0.remove(arguments[0]) } != nil)
+    case .setContains:
+      return .bool(receiver.withObject(as: MapObject.self) { $0.get(arguments[0]) } != nil)
+    case nil:
+      return .null
+    }
+  }
+}

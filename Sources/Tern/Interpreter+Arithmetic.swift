@@ -5,11 +5,14 @@ import TernBytecode
 // Arithmetic and comparison slow paths: floats mixed with ints, bigints, strings, errors.
 
 extension VM {
-  /// `==` with its common cases inline: `x == nil` (only nil equals nil) and two ints.
+  /// `==` with its common cases inline: `x == nil` (only nil equals nil), two ints, and an
+  /// object compared with itself.
   @inline(__always)
   func quickEqual(_ left: Value, _ right: Value) -> Bool {
     if left.tag == .null || right.tag == .null { return left.tag == right.tag }
     if left.tag == .int && right.tag == .int { return left.payload == right.payload }
+    // The same object (or the same string constant) is equal to itself.
+    if left.tag == .object && right.tag == .object && left.payload == right.payload { return true }
     return valuesEqual(left, right)
   }
 

@@ -235,9 +235,18 @@ extension VM {
 
   /// `receiver.name(arguments)`.
   @inline(never)
-  func invoke(_ receiver: Value, name constant: Value, arguments: UnsafeMutablePointer<Value>, count: Int)
-    throws(RuntimeError) -> Value
-  {
+  func invoke(
+    _ receiver: Value, name constant: Value, arguments: UnsafeMutablePointer<Value>, count: Int,
+    cache: UnsafeMutablePointer<MemberCache>? = nil
+  ) throws(RuntimeError) -> Value {
+    if let cache, receiver.tag == .object,
+      let method = FastMethod(kind: receiver.objectKind, name: memberName(constant), count: count)
+    {
+      cache.pointee.classSerial = FastMethod.cacheKey(receiver.objectKind)
+      cache.pointee.slot = method.rawValue
+      cache.pointee.method = nil
+      return try fastMethod(method.rawValue, receiver, arguments)
+    }
     let values = Array(UnsafeBufferPointer(start: arguments, count: count))
     if receiver.tag == .object && receiver.objectKind == .module {
       return try callValue(moduleMember(receiver, name: constant), arguments: values)

@@ -487,6 +487,11 @@ extension VM {
                 caches = target._withUnsafeGuaranteedRef { $0.caches }
                 continue
               }
+              // A built-in method this site has called before on this kind of receiver.
+              if receiver.tag == .object && cache.pointee.classSerial == FastMethod.cacheKey(receiver.objectKind) {
+                registers[a] = try fastMethod(cache.pointee.slot, receiver, registers + a + 1)
+                continue
+              }
               if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
                 try resumeInLoop(
                   receiver, name: constants[Instruction.c(word)], value: argumentCount == 1 ? registers[a + 1] : .null,
@@ -495,7 +500,8 @@ extension VM {
                 continue fiberLoop
               }
               let result = try invoke(
-                receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount)
+                receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount,
+                cache: cache)
               registers = fiber.stack + base
               registers[a] = result
             case .forPrepare:

@@ -253,7 +253,8 @@ final class MapObject: HeapObject {
   }
 
   func set(_ key: Value, _ value: Value) {
-    let hash = vm.hashKey(key)
+    // An int hashes as itself (`VM.hashKey`): no call for the common dense case.
+    let hash = key.tag == .int ? Int(key.asInt) : vm.hashKey(key)
     if isDense {
       if let index = denseIndex(key), entries[index].key.tag != .undefined {
         entries[index].value = value
