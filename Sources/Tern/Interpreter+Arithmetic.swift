@@ -68,6 +68,11 @@ extension VM {
     if left.tag == .int && right.tag == .int, let result = smallIntegerArithmetic(op, left.asInt, right.asInt) {
       return result
     }
+    if op == .add && left.tag == .object && right.tag == .object && left.objectKind == .string
+      && right.objectKind == .string
+    {
+      return concatenate(left, right)
+    }
     if (left.tag == .float || left.tag == .int) && (right.tag == .float || right.tag == .int)
       && (left.tag == .float || right.tag == .float || op == .divide)
     {
@@ -208,10 +213,7 @@ extension VM {
     if op == .add, left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {
       case (.string, .string):
-        let joined = left.withObject(as: StringObject.self) { a in
-          right.withObject(as: StringObject.self) { b in StringObject.concatenating(a, b) }
-        }
-        return .object(heap.allocate(joined))
+        return concatenate(left, right)
       case (.list, .list):
         let joined = (left.object as! ListObject).values + (right.object as! ListObject).values
         return .object(heap.allocate(ListObject(joined)))
@@ -220,6 +222,14 @@ extension VM {
       }
     }
     throw operandError(op, left, right)
+  }
+
+  /// `a + b` for two strings.
+  func concatenate(_ left: Value, _ right: Value) -> Value {
+    let joined = left.withObject(as: StringObject.self) { a in
+      right.withObject(as: StringObject.self) { b in StringObject.concatenating(a, b) }
+    }
+    return .object(heap.allocate(joined))
   }
 
   func operandError(_ op: Opcode, _ left: Value, _ right: Value) -> RuntimeError {
