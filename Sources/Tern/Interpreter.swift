@@ -152,7 +152,19 @@ extension VM {
               registers[a] = .bool(
                 try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
             case .skipUnlessEqual:
-              if quickEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) { pc &+= 1 }
+              if quickEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) {
+                pc &+= 1
+              } else {
+                let next = code[pc]
+                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
+                  fuelTicks.pointee &-= 1
+                  if fuelTicks.pointee < 0 {
+                    fiber.frames[frameIndex].pc = pc
+                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                  }
+                }
+                pc &+= 1 &+ Instruction.sJ(next)
+              }
             case .skipUnlessLess, .skipUnlessLessEqual:
               let left = registers[a]
               let right = registers[Instruction.b(word)]
@@ -164,7 +176,21 @@ extension VM {
                 fiber.frames[frameIndex].pc = pc
                 result = try compare(left, right, orEqual: orEqual)
               }
-              if result != (Instruction.c(word) != 0) { pc &+= 1 }
+              if result != (Instruction.c(word) != 0) {
+                pc &+= 1
+              } else {
+                // The condition holds: take the jump that follows here, saving its dispatch
+                // (a loop's back edge is one of these).
+                let next = code[pc]
+                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
+                  fuelTicks.pointee &-= 1
+                  if fuelTicks.pointee < 0 {
+                    fiber.frames[frameIndex].pc = pc
+                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                  }
+                }
+                pc &+= 1 &+ Instruction.sJ(next)
+              }
             case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
               .skipUnlessEqualInt:
               let left = registers[a]
@@ -184,9 +210,37 @@ extension VM {
                 fiber.frames[frameIndex].pc = pc
                 result = try compareWithImmediate(op, left, immediate)
               }
-              if result != (Instruction.c(word) != 0) { pc &+= 1 }
+              if result != (Instruction.c(word) != 0) {
+                pc &+= 1
+              } else {
+                // The condition holds: take the jump that follows here, saving its dispatch
+                // (a loop's back edge is one of these).
+                let next = code[pc]
+                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
+                  fuelTicks.pointee &-= 1
+                  if fuelTicks.pointee < 0 {
+                    fiber.frames[frameIndex].pc = pc
+                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                  }
+                }
+                pc &+= 1 &+ Instruction.sJ(next)
+              }
             case .skipUnlessTruthy:
-              if registers[a].isTruthy != (Instruction.c(word) != 0) { pc &+= 1 }
+              if registers[a].isTruthy != (Instruction.c(word) != 0) {
+                pc &+= 1
+              } else {
+                // The condition holds: take the jump that follows here, saving its dispatch
+                // (a loop's back edge is one of these).
+                let next = code[pc]
+                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
+                  fuelTicks.pointee &-= 1
+                  if fuelTicks.pointee < 0 {
+                    fiber.frames[frameIndex].pc = pc
+                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                  }
+                }
+                pc &+= 1 &+ Instruction.sJ(next)
+              }
             case .jump:
               pc &+= Instruction.sJ(word)
             case .loop:
