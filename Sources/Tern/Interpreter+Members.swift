@@ -249,7 +249,13 @@ extension VM {
     }
     let values = Array(UnsafeBufferPointer(start: arguments, count: count))
     if receiver.tag == .object && receiver.objectKind == .module {
-      return try callValue(moduleMember(receiver, name: constant), arguments: values)
+      let member = try moduleMember(receiver, name: constant)
+      if let cache, let slot = receiver.object(as: ModuleObject.self)?.slot(named: memberName(constant)) {
+        cache.pointee.classSerial = Int(truncatingIfNeeded: receiver.payload)
+        cache.pointee.slot = slot
+        cache.pointee.method = nil
+      }
+      return try callValue(member, arguments: values)
     }
     return try callMethod(receiver, name: memberName(constant), arguments: values)
   }

@@ -541,6 +541,26 @@ extension VM {
                 caches = target._withUnsafeGuaranteedRef { $0.caches }
                 continue
               }
+              // `module.function(…)` at a site that has looked the member up before: modules
+              // live as long as the VM, so the module's address identifies it.
+              if receiver.tag == .object && receiver.objectKind == .module
+                && cache.pointee.classSerial == Int(truncatingIfNeeded: receiver.payload)
+              {
+                let member = receiver.withObject(as: ModuleObject.self) { $0.slots[cache.pointee.slot] }
+                let argument = registers[a + 1]
+                if argumentCount == 1 && (argument.tag == .float || argument.tag == .int)
+                  && member.tag == .object && member.objectKind == .native,
+                  let function = member.withObject(as: NativeFunctionObject.self, { $0.floatFunction })
+                {
+                  registers[a] = .float(function(argument.tag == .float ? argument.asFloat : Double(argument.asInt)))
+                  continue
+                }
+                let result = try callValue(
+                  member, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+                registers = fiber.stack + base
+                registers[a] = result
+                continue
+              }
               // A built-in method this site has called before on this kind of receiver.
               if receiver.tag == .object && cache.pointee.classSerial == FastMethod.cacheKey(receiver.objectKind) {
                 registers[a] = try fastMethod(cache.pointee.slot, receiver, registers + a + 1)
@@ -578,8 +598,26 @@ extension VM {
                 pc &+= Instruction.sBx(word)
               }
             case .iterate:
+              let iterable = registers[a]
+              if iterable.tag == .object && iterable.objectKind == .list {
+                // The common case inline: a list's next element, by position.
+                let position = registers[a + 1].tag == .int ? Int(registers[a + 1].asInt) : 0
+                let element = iterable.withObject(as: ListObject.self) { list in
+                  position < list.count ? list.elements[position] : Value.undefined
+                }
+                if element.tag == .undefined {
+                  registers[a + 1] = .int(Int64(position))
+                  pc &+= Instruction.sBx(word)
+                } else {
+                  registers[a + 1] = .int(Int64(position + 1))
+                  registers[a + 3] = element
+                }
+                continue
+              }
               fiber.frames[frameIndex].pc = pc
-              if let instance = registers[a].object(as: InstanceObject.self) {
+              if iterable.tag == .object && iterable.objectKind == .instance,
+                let instance = iterable.object(as: InstanceObject.self)
+              {
                 let iterator = try iterator(of: instance)
                 registers = fiber.stack + base
                 registers[a] = iterator

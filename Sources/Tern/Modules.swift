@@ -103,9 +103,11 @@ extension VM {
       ("atan", atan), ("exp", exp), ("log", log), ("log2", log2), ("log10", log10),
     ]
     for (name, operation) in unary {
-      function(name, 1...1) { vm, arguments throws(RuntimeError) in
+      let native = NativeFunctionObject(name: name, arity: 1...1) { vm, arguments throws(RuntimeError) in
         .float(operation(try vm.doubleArgument(arguments[0], name)))
       }
+      native.floatFunction = operation
+      define(name, .object(heap.allocate(native)))
     }
     function("atan2", 2...2) { vm, arguments throws(RuntimeError) in
       .float(atan2(try vm.doubleArgument(arguments[0], "atan2"), try vm.doubleArgument(arguments[1], "atan2")))

@@ -629,6 +629,9 @@ final class NativeFunctionObject: HeapObject {
   var captures: [Value] = []
   /// Members read off the function itself (`Fiber.current`), or nil.
   var staticMember: ((VM, String) -> Value?)?
+  /// For `math.sqrt` and its kind: the same function of one number, which a call can run
+  /// without building an argument array.
+  var floatFunction: ((Double) -> Double)?
 
   init(name: String, arity: ClosedRange<Int>, body: @escaping (VM, [Value]) throws(RuntimeError) -> Value) {
     self.name = name
