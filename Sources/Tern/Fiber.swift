@@ -135,6 +135,8 @@ final class Fiber {
   /// Suspended at a safepoint by running out of fuel: the next resume re-runs that
   /// instruction and its value is dropped (no `yield` waits for it).
   var pausedForFuel = false
+  /// Why a host's run (`ScriptRun`) paused, when it was not its fuel running out.
+  var hostPause: ScriptRun.PauseReason?
   /// Killed with `BudgetExceeded` for overdrawing its budget: its resumer gets the error.
   var killedForFuel = false
   /// A `handle` expression's boundary fiber: the clauses that handle its body's performs.

@@ -229,6 +229,11 @@ extension VM {
     target.frameCount = 0
     let error = finalizeDiscardedClauses() ?? error
     switch error.unwindingSignal {
+    case "interrupt"?:
+      // The host interrupted a plain run: nothing in script can catch it.
+      target.status = .error
+      target.signal = .error
+      throw error
     case "budget"?:
       // Killed for overdrawing a budget: the budget's owner fails with an error its
       // resumer can catch; the fibers inside it fail uncatchably.

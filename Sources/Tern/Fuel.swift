@@ -39,9 +39,10 @@ extension VM {
     }
   }
 
-  /// Loads the countdown with the least budget left on the running chain.
+  /// Loads the countdown with the least budget left on the running chain, at most a chunk
+  /// (so the slow path polls for interrupts now and then).
   func reloadFuel() {
-    var least = Self.unlimitedTicks
+    var least = Self.fuelChunk
     var current: Fiber? = fiber
     while let link = current {
       if let budget = link.fuel { least = min(least, max(budget, 0)) }
@@ -65,10 +66,7 @@ extension VM {
     if target.status == .running || target.status == .normal {
       throw RuntimeError(typeName: "FiberError", message: "cannot set the fuel of a fiber that is running")
     }
-    if !fuelInUse {
-      fuelInUse = true
-      fuelLoaded = fuelTicks.pointee
-    }
+    useFuel()
     target.fuel = budget
   }
 
@@ -94,6 +92,14 @@ extension VM {
       return nil
     }
     settleFuel()
+    if let run = try takeInterrupt() {
+      if canPauseForFuel(upTo: run) {
+        run.hostPause = .interrupt
+        return pauseForFuel(upTo: run)
+      }
+      // Not here (a built-in's callback runs): at the next safepoint.
+      interrupts.requested.store(true, ordering: .relaxed)
+    }
     // When several budgets run out at once, the outermost owner gets the signal.
     var owner: Fiber?
     var current: Fiber? = fiber

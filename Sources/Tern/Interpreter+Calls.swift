@@ -324,6 +324,11 @@ extension VM {
 
   /// The public form of an uncaught error.
   func scriptError(_ error: RuntimeError) -> ScriptError {
+    if error.unwindingSignal == "interrupt" {
+      return ScriptError(
+        kind: .interrupted, typeName: error.typeName, message: error.message, location: error.location,
+        stackTrace: error.trace ?? [])
+    }
     var typeName = error.typeName
     var message = error.message
     if let thrown = error.thrown {

@@ -8,6 +8,8 @@ public struct ScriptError: Error, Sendable, CustomStringConvertible {
     case syntax
     /// An uncaught error raised while running.
     case runtime
+    /// The host interrupted the script (`VM.interruptHandle`).
+    case interrupted
   }
 
   /// One line of a script stack trace.

@@ -86,6 +86,9 @@ public final class VM {
   var fuelInUse = false
   static let unlimitedTicks = Int.max / 4
 
+  /// Host runs (`start`) alive now: their fibers are roots.
+  var hostRuns: [ObjectIdentifier: FiberObject] = [:]
+  let interrupts = InterruptHandle()
   /// Continuations captured by `perform` so far (a `fun` clause captures none).
   public internal(set) var continuationsCaptured = 0
   /// Continuations of clause frames an error popped, waiting to be finalised.
@@ -255,6 +258,7 @@ public final class VM {
     for function in loadedFunctions { collector.mark(.object(function)) }
     for value in temporaryRoots { collector.mark(value) }
     for continuation in pendingFinalizations { collector.mark(.object(continuation)) }
+    for run in hostRuns.values { collector.mark(.object(run)) }
     collector.mark(unwindMarker)
   }
 
