@@ -96,7 +96,7 @@ extension VM {
     case .floorDivide, .remainder:
       if b == 0 {
         throw RuntimeError(
-          typeName: "ArithmeticError", message: op == .remainder ? "integer modulo by zero" : "integer division by zero"
+          typeName: "ArithmeticError", message: op == .remainder ? "modulo by zero" : "division by zero"
         )
       }
       var (quotient, remainder) = a.quotientAndRemainder(dividingBy: b)

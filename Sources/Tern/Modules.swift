@@ -13,7 +13,7 @@ extension VM {
     let importer = closure.takeUnretainedValue().module
     if !specifier.contains("/") && !specifier.hasSuffix(".tern") {
       if let module = modules[specifier] { return .object(module) }
-      guard let module = makeLibraryModule(specifier) else {
+      guard let module = try makeLibraryModule(specifier) else {
         throw RuntimeError(typeName: "ImportError", message: "no module named '\(specifier)'")
       }
       modules[specifier] = module
@@ -77,11 +77,74 @@ extension VM {
   }
 
   /// The built-in library modules.
-  func makeLibraryModule(_ name: String) -> ModuleObject? {
+  func makeLibraryModule(_ name: String) throws(RuntimeError) -> ModuleObject? {
     switch name {
     case "math": return makeMathModule()
+    case "os":
+      guard options.capabilities.contains(.os) else {
+        throw RuntimeError(
+          typeName: "ImportError", message: "module 'os' is not available: the host has not granted it")
+      }
+      return makeOSModule()
     default: return nil
     }
+  }
+
+  /// `os` (a capability the host grants; the CLI does): `os.args`, `os.env(name)`, and
+  /// `os.stdout` / `os.stderr` with `write(text)` and `writeBytes(list of ints 0…255)`.
+  func makeOSModule() -> ModuleObject {
+    let module = heap.allocate(ModuleObject(name: "os", path: nil))
+    temporaryRoots.append(.object(module))
+    defer { temporaryRoots.removeLast() }
+    let arguments = heap.allocate(ListObject(scriptArguments.map { string($0) }))
+    module.define(names: ["args"], values: [.object(arguments)])
+    module.define(
+      names: ["env"],
+      values: [
+        .object(
+          heap.allocate(
+            NativeFunctionObject(name: "env", arity: 1...1) { vm, arguments throws(RuntimeError) in
+              guard let name = vm.stringValue(arguments[0]) else {
+                throw RuntimeError(typeName: "TypeError", message: "env expects a String")
+              }
+              return ProcessInfo.processInfo.environment[name].map { vm.string($0) } ?? .null
+            }))
+      ])
+    for (name, write) in [("stdout", byteOutput), ("stderr", VM.writeToStandardError)] {
+      let stream = heap.allocate(ModuleObject(name: "os.\(name)", path: nil))
+      module.define(names: [name], values: [.object(stream)])
+      stream.define(
+        names: ["write", "writeBytes"],
+        values: [
+          .object(
+            heap.allocate(
+              NativeFunctionObject(name: "write", arity: 1...1) { vm, arguments throws(RuntimeError) in
+                guard let text = vm.stringValue(arguments[0]) else {
+                  throw RuntimeError(typeName: "TypeError", message: "write expects a String")
+                }
+                write(Array(text.utf8))
+                return .null
+              })),
+          .object(
+            heap.allocate(
+              NativeFunctionObject(name: "writeBytes", arity: 1...1) { vm, arguments throws(RuntimeError) in
+                var bytes: [UInt8] = []
+                try vm.forEachElement(of: arguments[0]) { (byte) throws(RuntimeError) in
+                  guard byte.tag == .int, byte.asInt >= 0, byte.asInt <= 255 else {
+                    throw RuntimeError(typeName: "TypeError", message: "writeBytes expects Ints from 0 to 255")
+                  }
+                  bytes.append(UInt8(byte.asInt))
+                }
+                write(bytes)
+                return .null
+              })),
+        ])
+    }
+    return module
+  }
+
+  static func writeToStandardError(_ bytes: [UInt8]) {
+    FileHandle.standardError.write(Data(bytes))
   }
 
   func makeMathModule() -> ModuleObject {

@@ -16,6 +16,8 @@ public final class VM {
     public var gcStress = false
     /// Fibers resuming fibers (each waiting on the next) before a catchable `StackOverflow`.
     public var maximumFiberNesting = 200_000
+    /// What the host lets scripts reach beyond the core library.
+    public var capabilities: Capabilities = []
     /// Ticks a fuel budget may overdraw where its fiber cannot pause (inside a built-in's
     /// callback, a `close`) before the fiber is killed with `BudgetExceeded`.
     public var hardOverdraft = 1_000_000
@@ -31,7 +33,17 @@ public final class VM {
     }
   }
 
+  /// Capabilities a host grants its scripts (`VM.Options.capabilities`).
+  public struct Capabilities: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// The `os` module: the program's arguments, the environment, standard output and error.
+    public static let os = Capabilities(rawValue: 1)
+  }
+
   let options: Options
+  /// What `os.args` holds (the CLI passes `tern run FILE args…`).
+  public var scriptArguments: [String] = []
   let heap = Heap()
   /// The fiber running now (the main program's when no script fiber runs). Switch with
   /// `switchFiber(to:)`, which keeps the fuel accounts.
@@ -96,6 +108,12 @@ public final class VM {
 
   /// Where `print` writes. Defaults to standard output.
   public var output: (String) -> Void = { text in print(text, terminator: "") }
+  /// Where `os.stdout` writes raw bytes. Defaults to standard output, in order with `print`.
+  public var byteOutput: ([UInt8]) -> Void = { bytes in
+    // Flush what `print` buffered first, so the two stay in order.
+    fflush(nil)
+    FileHandle.standardOutput.write(Data(bytes))
+  }
 
   /// Creates a VM with the core built-in functions.
   public init(options: Options = Options()) {

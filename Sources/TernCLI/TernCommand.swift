@@ -75,8 +75,12 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let source = try SourceLoader.load(file)
-    let vm = VM(options: VM.Options(gcStress: gcStress || ProcessInfo.processInfo.environment["TERN_GC_STRESS"] == "1"))
+    var options = VM.Options(gcStress: gcStress || ProcessInfo.processInfo.environment["TERN_GC_STRESS"] == "1")
+    options.capabilities = [.os]
+    let vm = VM(options: options)
     vm.output = StandardOutput.write
+    vm.byteOutput = StandardOutput.write
+    vm.scriptArguments = arguments
     do {
       try vm.run(String(decoding: source.bytes, as: UTF8.self), name: source.name)
       StandardOutput.flush()
@@ -189,6 +193,11 @@ enum StandardOutput {
 
   static func write(_ text: String) {
     buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  static func write(_ bytes: [UInt8]) {
+    buffer.append(contentsOf: bytes)
     if buffer.count >= 1 << 16 { flush() }
   }
 

@@ -70,8 +70,10 @@ public struct ScriptExpectations: Sendable, Equatable {
   /// Reads the markers from a script's text.
   public init(parsing text: String) {
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      guard let range = line.range(of: "// ") else { continue }
-      let comment = line[range.upperBound...]
+      // The marker, not the first `// `: `1 // 0` is floor division.
+      guard let range = line.range(of: "// expect") ?? line.range(of: "// skip:") else { continue }
+      let commentStart = line.index(range.lowerBound, offsetBy: 3)
+      let comment = line[commentStart...]
       if let rest = comment.dropPrefix("expect: ") ?? (comment == "expect:" ? "" : nil) {
         output.append(String(rest))
       } else if let rest = comment.dropPrefix("expect error: ") {

@@ -138,3 +138,37 @@ import Testing
     #expect(pauses.count > 50)
   }
 }
+
+/// The `os` capability: absent unless the host grants it.
+@Suite struct OSModuleTests {
+  @Test func osIsACapability() throws {
+    do {
+      try VM().run("import os")
+      Issue.record("os was importable without the capability")
+    } catch let error as ScriptError {
+      #expect(error.typeName == "ImportError")
+      #expect(error.message == "module 'os' is not available: the host has not granted it")
+    }
+  }
+
+  @Test func osWritesBytesAndSeesArguments() throws {
+    var options = VM.Options()
+    options.capabilities = [.os]
+    let vm = VM(options: options)
+    vm.scriptArguments = ["first", "second"]
+    var bytes: [UInt8] = []
+    vm.byteOutput = { bytes += $0 }
+    try vm.run(
+      """
+      import os
+      os.stdout.write("\\(os.args.count) \\(os.args[1]) ")
+      os.stdout.writeBytes([0, 255, 10])
+      let missing = os.env("TERN_SURELY_UNSET_VARIABLE")
+      os.stdout.write(String(missing))
+      """)
+    #expect(bytes == Array("2 second ".utf8) + [0, 255, 10] + Array("nil".utf8))
+    #expect(throws: ScriptError.self) {
+      try vm.run("import os\nos.stdout.writeBytes([256])")
+    }
+  }
+}
