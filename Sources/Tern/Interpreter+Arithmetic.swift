@@ -5,14 +5,21 @@ import TernBytecode
 // Arithmetic and comparison slow paths: floats mixed with ints, bigints, strings, errors.
 
 extension VM {
-  /// `==` with its common cases inline: `x == nil` (only nil equals nil), two ints, and an
-  /// object compared with itself.
+  /// `==` with its common cases inline: `x == nil` (only nil equals nil), two ints, an
+  /// object compared with itself, two strings.
   @inline(__always)
   func quickEqual(_ left: Value, _ right: Value) -> Bool {
     if left.tag == .null || right.tag == .null { return left.tag == right.tag }
     if left.tag == .int && right.tag == .int { return left.payload == right.payload }
     // The same object (or the same string constant) is equal to itself.
-    if left.tag == .object && right.tag == .object && left.payload == right.payload { return true }
+    if left.tag == .object && right.tag == .object {
+      if left.payload == right.payload { return true }
+      if left.objectKind == .string && right.objectKind == .string {
+        return left.withObject(as: StringObject.self) { a in
+          right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
+        }
+      }
+    }
     return valuesEqual(left, right)
   }
 
