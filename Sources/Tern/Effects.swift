@@ -156,30 +156,32 @@ extension VM {
         message: "the handler clause for \(name) takes \(Self.describeArity(declared...declared)) "
           + "but \(name) has \(Self.describeArity(count...count))")
     }
-    let performer = fiber
     if clause.kind == .fun {
       // Tail-resumptive: a call at the perform, whose value is the perform's (H13).
-      performer.stack[register] = Value(payload: UInt64(UInt(bitPattern: clause.closure.toOpaque())), tag: .object)
+      fiber.stack[register] = Value(payload: UInt64(UInt(bitPattern: clause.closure.toOpaque())), tag: .object)
       try pushFrame(clause.closure, base: register + 1, count: count, kind: .tail)
-      performer.tailClauses.append((performer.frameCount - 1, boundaryLink))
+      fiber.tailClauses.append((fiber.frameCount - 1, boundaryLink))
       return
     }
     continuationsCaptured &+= 1
-    let boundary = boundaryLink.takeUnretainedValue()
-    let continuation = Value.object(
-      heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw)))
+    let continuation = boundaryLink._withUnsafeGuaranteedRef { boundary in
+      Value.object(heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw)))
+    }
     // Suspend the handled computation up to the boundary, detach it, and run the clause on
     // the fiber that waits for the handle, with the arguments and the continuation.
-    performer.yieldRegister = register
-    suspendChain(upTo: boundary)
-    boundary.status = .suspended
-    switchToResumer(of: boundary)
-    let running = fiber
-    let base = running.top + 1
-    running.ensureStack(base + max(count + 1, clause.closure._withUnsafeGuaranteedRef { $0.registerCount }) + 1)
-    running.stack[base - 1] = continuation
-    (running.stack + base).update(from: performer.stack + register + 1, count: count)
-    running.stack[base + count] = continuation
+    let arguments = fiber.stack + register + 1
+    fiber.yieldRegister = register
+    boundaryLink._withUnsafeGuaranteedRef { boundary in
+      suspendChain(upTo: boundary)
+      boundary.status = .suspended
+      switchToResumer(of: boundary)
+    }
+    let base = fiber.top + 1
+    fiber.ensureStack(base + max(count + 1, clause.closure._withUnsafeGuaranteedRef { $0.registerCount }) + 1)
+    fiber.stack[base - 1] = continuation
+    // The performer's stack did not move: it is suspended, and only the running fiber's grows.
+    (fiber.stack + base).update(from: arguments, count: count)
+    fiber.stack[base + count] = continuation
     try pushFrame(clause.closure, base: base, count: count + 1, kind: .delivering)
   }
 
@@ -271,13 +273,20 @@ extension VM {
       guard !continuation.isUsed else {
         throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
       }
-      let injected = throwing ? thrownValue(argument) : nil
-      try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
-        try prepareResume(boundary, value: argument, inLoop: true)
-        boundary.resultRegister = resultRegister
+      if throwing {
+        let injected = thrownValue(argument)
+        try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
+          try prepareResume(boundary, value: argument, inLoop: true)
+          boundary.resultRegister = resultRegister
+        }
+        fiber.injectedError = injected
+      } else {
+        try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
+          try prepareResume(boundary, value: argument, inLoop: true)
+          boundary.resultRegister = resultRegister
+        }
       }
       continuation.isUsed = true
-      if let injected { fiber.injectedError = injected }
     }
   }
 
