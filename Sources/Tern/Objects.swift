@@ -161,11 +161,12 @@ final class ListObject: HeapObject {
 /// array-like use), the map is *dense*: entry i holds key `denseBase + i`, so a lookup is an
 /// index computation and no hash table is kept (Lua's array part, without losing order).
 final class MapObject: HeapObject {
-  /// One entry: hash, key and value side by side (one cache line to touch per hit).
+  /// One entry: key, value and hash side by side (one cache line to touch per hit). The
+  /// hash is kept to 32 bits, which fit in the key's padding: an entry is 32 bytes.
   struct Entry {
     var key: Value
     var value: Value
-    var hash: Int
+    var hash: Int32
   }
 
   // Unsafe buffers, not Swift arrays: class-property arrays pay exclusivity and uniqueness
@@ -228,14 +229,18 @@ final class MapObject: HeapObject {
       if index == 0 { return nil }
       if index > 0 {
         let entry = entries + (index - 1)
-        if entry.pointee.hash == hash && vm.keysEqual(entry.pointee.key, key) { return slot }
+        if Int(entry.pointee.hash) == hash && vm.keysEqual(entry.pointee.key, key) { return slot }
       }
       perturb >>= 5
       slot = (slot &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
     }
   }
 
+  /// The hash that places `key` in the table: `VM.hashKey`, kept to 32 bits.
+  private func slotHash(_ key: Value) -> Int { Int(Int32(truncatingIfNeeded: vm.hashKey(key))) }
+
   /// In dense mode: the entry index of an int key, if it is in the run.
+  @inline(__always)
   private func denseIndex(_ key: Value) -> Int? {
     let intKey: Int64
     if key.tag == .int {
@@ -255,13 +260,13 @@ final class MapObject: HeapObject {
       guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
       return entries[index].value
     }
-    guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
+    guard let slot = find(key, hash: slotHash(key)) else { return nil }
     return entries[Int(table[slot]) - 1].value
   }
 
   func set(_ key: Value, _ value: Value) {
     // An int hashes as itself (`VM.hashKey`): no call for the common dense case.
-    let hash = key.tag == .int ? Int(key.asInt) : vm.hashKey(key)
+    let hash = key.tag == .int ? Int(Int32(truncatingIfNeeded: key.asInt)) : slotHash(key)
     if isDense {
       if let index = denseIndex(key), entries[index].key.tag != .undefined {
         entries[index].value = value
@@ -272,7 +277,7 @@ final class MapObject: HeapObject {
       if extendsRun {
         if entryCount == 0 { denseBase = key.asInt }
         if entryCount == entryCapacity { growEntries(to: max(8, entryCapacity * 2)) }
-        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: hash))
+        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: hash)))
         entryCount += 1
         count += 1
         return
@@ -288,7 +293,7 @@ final class MapObject: HeapObject {
     if (entryCount + 1) * 3 > tableSize * 2 || entryCount == entryCapacity {
       rebuild(capacity: max(8, (count + 1) * 2))
     }
-    (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: hash))
+    (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: hash)))
     place(entryCount, hash: hash)
     entryCount += 1
     count += 1
@@ -320,7 +325,7 @@ final class MapObject: HeapObject {
       }
       return removed
     }
-    guard let slot = find(key, hash: vm.hashKey(key)) else { return nil }
+    guard let slot = find(key, hash: slotHash(key)) else { return nil }
     let index = Int(table[slot]) - 1
     let removed = entries[index].value
     table[slot] = -1
@@ -365,7 +370,7 @@ final class MapObject: HeapObject {
       tableSize = size
     }
     table.initialize(repeating: 0, count: size)
-    for index in 0..<live { place(index, hash: entries[index].hash) }
+    for index in 0..<live { place(index, hash: Int(entries[index].hash)) }
   }
 
   private func growEntries(to capacity: Int) {

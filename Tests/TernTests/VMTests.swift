@@ -15,6 +15,8 @@ func output(of source: String, options: VM.Options = VM.Options()) throws -> Str
   @Test func valueIsPlainData() {
     #expect(_isPOD(Value.self))
     #expect(MemoryLayout<Value>.size <= 16)
+    // A map entry packs its 32-bit hash into the key's padding.
+    #expect(MemoryLayout<MapObject.Entry>.stride == 32)
   }
 
   @Test func properTailCallsRunInConstantStack() throws {
