@@ -209,6 +209,16 @@ extension VM {
       try argumentCount(arguments, 1...1, name)
       guard number(arguments[0]) != nil else { return .false }
       return .bool(isInRange(arguments[0], .int(range.lower), .int(range.upper), isClosed: range.isClosed))
+    case .continuation:
+      // `k.finalize()`: ends the captured computation, running its `finally` blocks (H11).
+      try argumentCount(arguments, 0...0, name)
+      let continuation = unsafeDowncast(object, to: ContinuationObject.self)
+      guard !continuation.isUsed else {
+        throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
+      }
+      continuation.isUsed = true
+      if let failure = try close(continuation.boundaryObject.state) { throw failure }
+      return .null
     case .fiber:
       try argumentCount(arguments, 0...1, name)
       return try resume(unsafeDowncast(object, to: FiberObject.self).state, with: arguments.first ?? .null)

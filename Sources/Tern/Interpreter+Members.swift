@@ -220,6 +220,7 @@ extension VM {
     ],
     .range: ["contains", "step"],
     .fiber: ["resume"],
+    .continuation: ["finalize"],
   ]
 
   func hasMethod(_ object: Value, _ name: String) -> Bool {
