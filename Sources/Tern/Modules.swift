@@ -101,14 +101,10 @@ extension VM {
     module.define(
       names: ["env"],
       values: [
-        .object(
-          heap.allocate(
-            NativeFunctionObject(name: "env", arity: 1...1) { vm, arguments throws(RuntimeError) in
-              guard let name = vm.stringValue(arguments[0]) else {
-                throw RuntimeError(typeName: "TypeError", message: "env expects a String")
-              }
-              return ProcessInfo.processInfo.environment[name].map { vm.string($0) } ?? .null
-            }))
+        libraryFunction("env") { vm, argument throws(RuntimeError) in
+          let name = try vm.stringArgument(argument, "env")
+          return ProcessInfo.processInfo.environment[name].map { vm.string($0) } ?? .null
+        }
       ])
     for (name, write) in [("stdout", byteOutput), ("stderr", VM.writeToStandardError)] {
       let stream = heap.allocate(ModuleObject(name: "os.\(name)", path: nil))
@@ -116,31 +112,35 @@ extension VM {
       stream.define(
         names: ["write", "writeBytes"],
         values: [
-          .object(
-            heap.allocate(
-              NativeFunctionObject(name: "write", arity: 1...1) { vm, arguments throws(RuntimeError) in
-                guard let text = vm.stringValue(arguments[0]) else {
-                  throw RuntimeError(typeName: "TypeError", message: "write expects a String")
-                }
-                write(Array(text.utf8))
-                return .null
-              })),
-          .object(
-            heap.allocate(
-              NativeFunctionObject(name: "writeBytes", arity: 1...1) { vm, arguments throws(RuntimeError) in
-                var bytes: [UInt8] = []
-                try vm.forEachElement(of: arguments[0]) { (byte) throws(RuntimeError) in
-                  guard byte.tag == .int, byte.asInt >= 0, byte.asInt <= 255 else {
-                    throw RuntimeError(typeName: "TypeError", message: "writeBytes expects Ints from 0 to 255")
-                  }
-                  bytes.append(UInt8(byte.asInt))
-                }
-                write(bytes)
-                return .null
-              })),
+          libraryFunction("write") { vm, argument throws(RuntimeError) in
+            write(Array(try vm.stringArgument(argument, "write").utf8))
+            return .null
+          },
+          libraryFunction("writeBytes") { vm, argument throws(RuntimeError) in
+            var bytes: [UInt8] = []
+            try vm.forEachElement(of: argument) { (byte) throws(RuntimeError) in
+              guard byte.tag == .int, byte.asInt >= 0, byte.asInt <= 255 else {
+                throw RuntimeError(typeName: "TypeError", message: "writeBytes expects Ints from 0 to 255")
+              }
+              bytes.append(UInt8(byte.asInt))
+            }
+            write(bytes)
+            return .null
+          },
         ])
     }
     return module
+  }
+
+  /// A library function of one argument.
+  private func libraryFunction(_ name: String, _ body: @escaping (VM, Value) throws(RuntimeError) -> Value)
+    -> Value
+  {
+    .object(
+      heap.allocate(
+        NativeFunctionObject(name: name, arity: 1...1) { vm, arguments throws(RuntimeError) in
+          try body(vm, arguments[0])
+        }))
   }
 
   static func writeToStandardError(_ bytes: [UInt8]) {
