@@ -328,25 +328,28 @@ extension VM {
                 globals = target._withUnsafeGuaranteedRef { $0.module.slots }
                 caches = target._withUnsafeGuaranteedRef { $0.caches }
               } else if callee.tag == .object && callee.objectKind == .classObject,
-                let initializer = callee.withObject(as: ClassObject.self, { $0.initializer })
+                let target = callee.withObject(as: ClassObject.self, { $0.initializer.map(Unmanaged.passUnretained) })
               {
                 // Calling a class: a new instance as argument 0 of its `init`, whose frame
                 // returns the instance.
-                let instance = heap.allocate(InstanceObject(cls: callee.object as! ClassObject))
-                fiber.ensureStack(base + a + argumentCount + 2 + initializer.registerCount)
+                let instance = callee.withObject(as: ClassObject.self) {
+                  Value.object(heap.allocate(InstanceObject(cls: $0)))
+                }
+                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+                fiber.ensureStack(base + a + argumentCount + 2 + registerCount)
                 registers = fiber.stack + base
                 (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
-                registers[a + 1] = .object(instance)
-                registers[a] = .object(initializer)
+                registers[a + 1] = instance
+                registers[a] = Value(payload: UInt64(UInt(bitPattern: target.toOpaque())), tag: .object)
                 argumentCount += 1
-                if argumentCount != initializer.fastArity {
-                  argumentCount = try adjustArguments(initializer, at: base + a + 1, count: argumentCount)
+                if argumentCount != fastArity {
+                  argumentCount = try adjustArguments(
+                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                 }
                 if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-                let target = Unmanaged.passUnretained(initializer)
                 let newBase = base + a + 1
-                if newBase + initializer.registerCount > fiber.stackCapacity {
-                  fiber.ensureStack(newBase + initializer.registerCount + 1)
+                if newBase + registerCount > fiber.stackCapacity {
+                  fiber.ensureStack(newBase + registerCount + 1)
                 }
                 frameIndex += 1
                 fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase, returnsSelf: true)

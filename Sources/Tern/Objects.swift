@@ -100,7 +100,7 @@ final class ListObject: HeapObject {
 
   init(capacity: Int = 0) {
     self.capacity = max(capacity, 4)
-    elements = .allocate(capacity: self.capacity)
+    elements = allocateValues(self.capacity)
     super.init(kind: .list)
   }
 
@@ -109,7 +109,7 @@ final class ListObject: HeapObject {
     for value in values { append(value) }
   }
 
-  deinit { elements.deallocate() }
+  deinit { free(elements) }
 
   func append(_ value: Value) {
     if count == capacity { grow(to: capacity * 2) }
@@ -118,10 +118,9 @@ final class ListObject: HeapObject {
   }
 
   func grow(to newCapacity: Int) {
-    let newElements = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
-    newElements.update(from: elements, count: count)
-    elements.deallocate()
-    elements = newElements
+    // Values are plain data: `realloc` may move them.
+    guard let moved = realloc(elements, newCapacity * MemoryLayout<Value>.stride) else { fatalError("out of memory") }
+    elements = moved.bindMemory(to: Value.self, capacity: newCapacity)
     capacity = newCapacity
   }
 
@@ -689,6 +688,8 @@ final class ClassObject: HeapObject {
   let serial: Int
   let superclass: ClassObject?
   private(set) var fieldNames: [String]
+  /// `fieldNames.count`, read on every construction (without the array's access check).
+  private(set) var fieldCount: Int
   private(set) var fieldIndex: [String: Int]
   /// Methods by key: `name`, `init`, `get:x`, `set:x`, `static:x`, `op:+`.
   var methods: [String: ClosureObject] {
@@ -705,6 +706,7 @@ final class ClassObject: HeapObject {
     self.serial = serial
     self.superclass = superclass
     fieldNames = superclass?.fieldNames ?? (errorBase != nil ? ["message", "stackTrace"] : [])
+    fieldCount = fieldNames.count
     fieldIndex = superclass?.fieldIndex ?? (errorBase != nil ? ["message": 0, "stackTrace": 1] : [:])
     methods = superclass?.methods ?? [:]
     initializer = superclass?.initializer
@@ -716,6 +718,7 @@ final class ClassObject: HeapObject {
     guard fieldIndex[name] == nil else { return }
     fieldIndex[name] = fieldNames.count
     fieldNames.append(name)
+    fieldCount = fieldNames.count
   }
 
   func isSubclass(of other: ClassObject) -> Bool {
@@ -734,6 +737,14 @@ final class ClassObject: HeapObject {
   }
 }
 
+/// A buffer for `count` values from `malloc` (freed with `free`): Swift's `allocate` takes
+/// the aligned allocator here, which costs several times more per call.
+func allocateValues(_ count: Int) -> UnsafeMutablePointer<Value> {
+  let bytes = max(1, count) * MemoryLayout<Value>.stride
+  guard let raw = malloc(bytes) else { fatalError("out of memory") }
+  return raw.bindMemory(to: Value.self, capacity: max(1, count))
+}
+
 /// An instance of a script class: a fixed array of field slots.
 final class InstanceObject: HeapObject {
   /// Kept alive by the collector (traced below): no reference counting per instance.
@@ -745,13 +756,13 @@ final class InstanceObject: HeapObject {
   init(cls: ClassObject) {
     self.cls = cls
     classSerial = cls.serial
-    fieldCount = cls.fieldNames.count
-    fields = .allocate(capacity: max(1, fieldCount))
+    fieldCount = cls.fieldCount
+    fields = allocateValues(fieldCount)
     fields.initialize(repeating: .null, count: fieldCount)
     super.init(kind: .instance)
   }
 
-  deinit { fields.deallocate() }
+  deinit { free(fields) }
 
   override var byteSize: Int { 48 + fieldCount * 16 }
 
