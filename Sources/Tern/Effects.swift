@@ -31,6 +31,9 @@ struct OperationClause {
   /// The clause's parameter count: the operation's arguments, plus the continuation unless
   /// it is a `fun` clause.
   let parameterCount: Int
+  /// A plain clause whose continuation cannot outlive it (no closure in the clause captures
+  /// it): every capture may reuse the boundary's continuation object.
+  let continuationIsLocal: Bool
 }
 
 /// The clauses of one `handle` expression.
@@ -107,7 +110,8 @@ extension VM {
         clauses.append(
           OperationClause(
             effect: effect, operation: operation, closure: Unmanaged.passUnretained(closure), kind: kind,
-            parameterCount: closure.function.hasRest ? -1 : closure.function.parameterCount))
+            parameterCount: closure.function.hasRest ? -1 : closure.function.parameterCount,
+            continuationIsLocal: kind == .plain && fields.count > 2 && fields[2] == "local"))
       }
     }
     let body = stack[register + 1]
@@ -165,7 +169,16 @@ extension VM {
     }
     continuationsCaptured &+= 1
     let continuation = boundaryLink._withUnsafeGuaranteedRef { boundary in
-      Value.object(heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw)))
+      // A continuation that cannot escape its clause is one object per boundary, reset
+      // here: one-shot checks still hold, since the clause that had it before can only use
+      // it again after everything that followed (this capture included) has used it up.
+      if clause.continuationIsLocal, let reused = boundary.localContinuation {
+        reused._withUnsafeGuaranteedRef { $0.isUsed = false }
+        return Value(payload: UInt64(UInt(bitPattern: reused.toOpaque())), tag: .object)
+      }
+      let made = heap.allocate(ContinuationObject(boundary: boundary.object!, isRaw: clause.kind == .raw))
+      if clause.continuationIsLocal { boundary.localContinuation = Unmanaged.passUnretained(made) }
+      return Value.object(made)
     }
     // Suspend the handled computation up to the boundary, detach it, and run the clause on
     // the fiber that waits for the handle, with the arguments and the continuation.

@@ -141,6 +141,9 @@ final class Fiber {
   var killedForFuel = false
   /// A `handle` expression's boundary fiber: the clauses that handle its body's performs.
   var handler: HandlerRecord?
+  /// The boundary's reusable continuation, for clauses that cannot let theirs escape.
+  /// Unretained (it refers back to this fiber's object); `markRoots` keeps it alive.
+  var localContinuation: Unmanaged<ContinuationObject>?
   /// `fun` clauses running on this fiber (frame index, and the boundary whose clause it is):
   /// a perform inside one searches for handlers above that boundary. Entries for frames an
   /// error unwound are dropped when found stale.
@@ -244,6 +247,7 @@ final class Fiber {
     if let object = child?.object { collector.mark(.object(object)) }
     if let payload = unwinding?.thrown { collector.mark(payload) }
     handler?.mark(&collector)
+    if let localContinuation { collector.mark(.object(localContinuation.takeUnretainedValue())) }
   }
 
   /// The first frame of the innermost dispatch loop running this fiber, or nil when the

@@ -242,11 +242,12 @@ extension FunctionCompiler {
 
   /// Compiles a function body into a closure in `target`. `hiddenParameter` is declared after
   /// the parameters (a handler clause's continuation, `$k`); `ownName` is a named function
-  /// expression's own name.
+  /// expression's own name. Returns whether a nested closure captures the hidden parameter.
+  @discardableResult
   func compileClosure(
     name: String, parameters: [Parameter], body: FunctionBody, range: SourceRange, into target: Int,
     receiver: String? = nil, isInitializer: Bool = false, ownName: String? = nil, hiddenParameter: String? = nil
-  ) {
+  ) -> Bool {
     let line = context.source.location(of: range.start).line
     let child = FunctionCompiler(context: context, parent: self, name: name, line: line)
     child.currentRange = range
@@ -293,5 +294,6 @@ extension FunctionCompiler {
     self.proto.prototypes.append(proto)
     currentRange = range
     emit(Instruction.aBx(.closure, target, index))
+    return hiddenParameter.map { name in child.locals.contains { $0.name == name && $0.isCaptured } } ?? false
   }
 }

@@ -34,8 +34,9 @@ extension FunctionCompiler {
   }
 
   /// `handle { body } with { clauses }`: the body's closure, then an (effect, closure) pair
-  /// per clause, described by a constant of comma-separated entries `op:plain|raw|fun`,
-  /// `return` and `catch`.
+  /// per clause, described by a constant of comma-separated entries `op:plain|raw|fun`
+  /// (`op:plain:local` when the clause's continuation cannot escape it), `return` and
+  /// `catch`.
   func compileHandle(body: Block, clauses: [HandlerClause], into target: Int, range: SourceRange) {
     let base = allocateRegister()
     let bodyRegister = allocateRegister()
@@ -60,11 +61,13 @@ extension FunctionCompiler {
         if clause.parameters.contains(where: { $0.isRest || $0.defaultValue != nil }) {
           error("handler clauses take plain parameters (no defaults or rest)", at: clause.range)
         }
-        compileClosure(
+        let captured = compileClosure(
           name: effect.map { "\($0.name).\(name.name)" } ?? name.name, parameters: clause.parameters,
           body: .expression(clause.body), range: clause.range, into: closureRegister,
           hiddenParameter: modifier == .plain ? Self.continuationName : nil)
-        shape.append("\(name.name):\(modifier.rawValue)")
+        // A plain clause whose continuation no closure captures cannot let it outlive the
+        // clause: the VM may reuse one continuation object for every capture (`:local`).
+        shape.append("\(name.name):\(modifier.rawValue)" + (modifier == .plain && !captured ? ":local" : ""))
       case .returnClause, .catchClause:
         let isReturn = if case .returnClause = clause.kind { true } else { false }
         if isReturn ? hasReturn : hasCatch {
