@@ -64,6 +64,7 @@ struct Value {
 
   /// Runs `body` on the object, assumed to be a `T`, without retaining it.
   /// The continuation this value is, unretained; nil for any other value.
+  @inline(__always)
   var continuation: Unmanaged<ContinuationObject>? {
     guard tag == .object && objectKind == .continuation else { return nil }
     return Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)
@@ -83,13 +84,11 @@ extension Unmanaged {
   /// `_withUnsafeGuaranteedRef` for a body that throws a `RuntimeError`: the object is used
   /// without being retained.
   func withGuaranteedRef<R>(_ body: (Instance) throws(RuntimeError) -> R) throws(RuntimeError) -> R {
-    let result: Result<R, RuntimeError> = _withUnsafeGuaranteedRef { instance in
-      do throws(RuntimeError) {
-        return .success(try body(instance))
-      } catch {
-        return .failure(error)
-      }
+    // `_withUnsafeGuaranteedRef` rethrows untyped: the error is boxed only when one is thrown.
+    do {
+      return try _withUnsafeGuaranteedRef(body)
+    } catch {
+      throw error as! RuntimeError
     }
-    return try result.get()
   }
 }
