@@ -163,7 +163,7 @@ extension VM {
     if clause.kind == .fun {
       // Tail-resumptive: a call at the perform, whose value is the perform's (H13).
       fiber.stack[register] = Value(payload: UInt64(UInt(bitPattern: clause.closure.toOpaque())), tag: .object)
-      try pushFrame(clause.closure, base: register + 1, count: count, kind: .tail)
+      try pushFrame(clause.closure, on: fiber, base: register + 1, count: count, kind: .tail)
       fiber.tailClauses.append((fiber.frameCount - 1, boundaryLink))
       return
     }
@@ -189,13 +189,15 @@ extension VM {
       boundary.status = .suspended
       switchToResumer(of: boundary)
     }
-    let base = fiber.top + 1
-    fiber.ensureStack(base + max(count + 1, clause.closure._withUnsafeGuaranteedRef { $0.registerCount }) + 1)
-    fiber.stack[base - 1] = continuation
-    // The performer's stack did not move: it is suspended, and only the running fiber's grows.
-    (fiber.stack + base).update(from: arguments, count: count)
-    fiber.stack[base + count] = continuation
-    try pushFrame(clause.closure, base: base, count: count + 1, kind: .delivering)
+    try Unmanaged.passUnretained(fiber).withGuaranteedRef { (running) throws(RuntimeError) in
+      let base = running.top + 1
+      running.ensureStack(base + max(count + 1, clause.closure._withUnsafeGuaranteedRef { $0.registerCount }) + 1)
+      running.stack[base - 1] = continuation
+      // The performer's stack did not move: it is suspended, and only the running fiber's grows.
+      (running.stack + base).update(from: arguments, count: count)
+      running.stack[base + count] = continuation
+      try pushFrame(clause.closure, on: running, base: base, count: count + 1, kind: .delivering)
+    }
   }
 
   /// The checks a perform skips once they passed for its effect: the value is an effect
@@ -356,10 +358,9 @@ extension VM {
 
   /// Pushes a frame for `closure` on the running fiber at `base`, where its `count`
   /// arguments are.
-  private func pushFrame(_ closure: Unmanaged<ClosureObject>, base: Int, count: Int, kind: ClauseFrame)
-    throws(RuntimeError)
-  {
-    let running = fiber
+  private func pushFrame(
+    _ closure: Unmanaged<ClosureObject>, on running: Fiber, base: Int, count: Int, kind: ClauseFrame
+  ) throws(RuntimeError) {
     let (fastArity, registerCount) = closure._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
     if count != fastArity { _ = try adjustArguments(closure.takeUnretainedValue(), at: base, count: count) }
     if running.frameCount >= running.frameCapacity && !running.reserveFrame() { throw stackOverflow() }
@@ -376,7 +377,7 @@ extension VM {
     running.ensureStack(base + max(1, closure.registerCount) + 1)
     running.stack[base - 1] = .null
     running.stack[base] = argument
-    try pushFrame(Unmanaged.passUnretained(closure), base: base, count: 1, kind: .delivering)
+    try pushFrame(Unmanaged.passUnretained(closure), on: running, base: base, count: 1, kind: .delivering)
   }
 
   /// Notes the unused continuations of delivering clause frames an error is about to pop

@@ -342,12 +342,16 @@ extension VM {
   /// then runs; each waits on the one below through `child`, so that resuming `top` later
   /// re-enters the innermost (SEMANTICS S4). A fuel pause and a capturing `perform` do this.
   func suspendChain(upTo top: Fiber) {
-    var current = fiber
-    while current !== top {
-      current.status = .suspended
-      let resumer = switchToResumer(of: current).takeUnretainedValue()
-      resumer.child = current
-      current = resumer
+    let topLink = Unmanaged.passUnretained(top).toOpaque()
+    var current = Unmanaged.passUnretained(fiber)
+    while current.toOpaque() != topLink {
+      current = current._withUnsafeGuaranteedRef { current in
+        current.status = .suspended
+        return switchToResumer(of: current)._withUnsafeGuaranteedRef { resumer in
+          resumer.child = current
+          return Unmanaged.passUnretained(resumer)
+        }
+      }
     }
   }
 
