@@ -154,16 +154,8 @@ extension VM {
             case .skipUnlessEqual:
               if quickEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) {
                 pc &+= 1
-              } else {
-                let next = code[pc]
-                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
-                  fuelTicks.pointee &-= 1
-                  if fuelTicks.pointee < 0 {
-                    fiber.frames[frameIndex].pc = pc
-                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
-                  }
-                }
-                pc &+= 1 &+ Instruction.sJ(next)
+              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessLess, .skipUnlessLessEqual:
               let left = registers[a]
@@ -178,18 +170,8 @@ extension VM {
               }
               if result != (Instruction.c(word) != 0) {
                 pc &+= 1
-              } else {
-                // The condition holds: take the jump that follows here, saving its dispatch
-                // (a loop's back edge is one of these).
-                let next = code[pc]
-                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
-                  fuelTicks.pointee &-= 1
-                  if fuelTicks.pointee < 0 {
-                    fiber.frames[frameIndex].pc = pc
-                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
-                  }
-                }
-                pc &+= 1 &+ Instruction.sJ(next)
+              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
               .skipUnlessEqualInt:
@@ -212,52 +194,28 @@ extension VM {
               }
               if result != (Instruction.c(word) != 0) {
                 pc &+= 1
-              } else {
-                // The condition holds: take the jump that follows here, saving its dispatch
-                // (a loop's back edge is one of these).
-                let next = code[pc]
-                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
-                  fuelTicks.pointee &-= 1
-                  if fuelTicks.pointee < 0 {
-                    fiber.frames[frameIndex].pc = pc
-                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
-                  }
-                }
-                pc &+= 1 &+ Instruction.sJ(next)
+              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessTruthy:
               if registers[a].isTruthy != (Instruction.c(word) != 0) {
                 pc &+= 1
-              } else {
-                // The condition holds: take the jump that follows here, saving its dispatch
-                // (a loop's back edge is one of these).
-                let next = code[pc]
-                if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue {
-                  fuelTicks.pointee &-= 1
-                  if fuelTicks.pointee < 0 {
-                    fiber.frames[frameIndex].pc = pc
-                    if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
-                  }
-                }
-                pc &+= 1 &+ Instruction.sJ(next)
+              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
             case .jump:
               pc &+= Instruction.sJ(word)
             case .loop:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if leaves { return .null } else { continue fiberLoop }
               }
               pc &+= Instruction.sJ(word)
             case .tailCall:
               let callee = registers[a]
               let argumentCount = Instruction.b(word)
               if callee.tag == .object && callee.objectKind == .closure {
-                fuelTicks.pointee &-= 1
-                if fuelTicks.pointee < 0 {
-                  fiber.frames[frameIndex].pc = pc &- 1
-                  if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                  if leaves { return .null } else { continue fiberLoop }
                 }
                 fiber.frames[frameIndex].pc = pc
                 let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
@@ -289,10 +247,8 @@ extension VM {
                 fallthrough
               }
             case .call, .callGeneral:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if leaves { return .null } else { continue fiberLoop }
               }
               var argumentCount = Instruction.b(word)
               var isBound = false
@@ -494,10 +450,8 @@ extension VM {
               try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
               cacheField(cache, object, constants[Instruction.b(word)])
             case .invoke:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if leaves { return .null } else { continue fiberLoop }
               }
               fiber.frames[frameIndex].pc = pc
               let receiver = registers[a]
@@ -591,10 +545,8 @@ extension VM {
             case .forLoop:
               let index = registers[a].asInt
               if index < registers[a + 1].asInt {
-                fuelTicks.pointee &-= 1
-                if fuelTicks.pointee < 0 {
-                  fiber.frames[frameIndex].pc = pc &- 1
-                  if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+                if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                  if leaves { return .null } else { continue fiberLoop }
                 }
                 registers[a] = .int(index &+ 1)
                 registers[a + 3] = .int(index &+ 1)
@@ -725,10 +677,8 @@ extension VM {
               try beginHandle(at: base + a, clauseCount: Instruction.b(word), shape: constants[Instruction.c(word)])
               continue fiberLoop
             case .perform:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if leaves { return .null } else { continue fiberLoop }
               }
               fiber.frames[frameIndex].pc = pc
               try perform(
@@ -736,10 +686,8 @@ extension VM {
                 cache: caches + (pc - 1))
               continue fiberLoop
             case .resumeContinuation, .discontinueContinuation, .tailResume:
-              fuelTicks.pointee &-= 1
-              if fuelTicks.pointee < 0 {
-                fiber.frames[frameIndex].pc = pc &- 1
-                if let leaves = try fuelSafepoint() { if leaves { return .null } else { continue fiberLoop } }
+              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if leaves { return .null } else { continue fiberLoop }
               }
               fiber.frames[frameIndex].pc = pc
               let op = UInt8(truncatingIfNeeded: word)
@@ -793,5 +741,32 @@ extension VM {
         }
       }
     }
+  }
+
+  /// A safepoint (SEMANTICS B1): charges one tick of fuel. When the countdown is spent the
+  /// slow path runs with the frame's pc rewound to the instruction; non-nil means the fiber
+  /// paused (true: leave the loop, false: carry on with the fiber that runs now).
+  @inline(__always)
+  func chargeSafepoint(_ fiber: Fiber, _ frameIndex: Int, _ pc: Int) throws(RuntimeError) -> Bool? {
+    fuelTicks.pointee &-= 1
+    guard fuelTicks.pointee < 0 else { return nil }
+    fiber.frames[frameIndex].pc = pc &- 1
+    return try fuelSafepoint()
+  }
+
+  /// A compare-and-skip whose condition held: takes the jump after it in the same dispatch
+  /// (a loop's back edge is one of these, and a safepoint). Non-nil as for `chargeSafepoint`.
+  @inline(__always)
+  func takeFollowingJump(_ code: UnsafeMutablePointer<UInt32>, _ pc: inout Int, _ fiber: Fiber, _ frameIndex: Int)
+    throws(RuntimeError) -> Bool?
+  {
+    let next = code[pc]
+    if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue,
+      let leaves = try chargeSafepoint(fiber, frameIndex, pc &+ 1)
+    {
+      return leaves
+    }
+    pc &+= 1 &+ Instruction.sJ(next)
+    return nil
   }
 }
