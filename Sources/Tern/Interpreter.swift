@@ -23,10 +23,7 @@ extension VM {
       var pc = fiber.frames[frameIndex].pc
       var base = fiber.frames[frameIndex].base
       var registers = fiber.stack + base
-      var code = closure._withUnsafeGuaranteedRef { $0.code }
-      var constants = closure._withUnsafeGuaranteedRef { $0.constants }
-      var globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-      var caches = closure._withUnsafeGuaranteedRef { $0.caches }
+      var (code, constants, globals, caches) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
 
       while true {
         do throws(RuntimeError) {
@@ -237,10 +234,7 @@ extension VM {
                 closure = target
                 registers = moved + base
                 pc = 0
-                code = target._withUnsafeGuaranteedRef { $0.code }
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-                caches = target._withUnsafeGuaranteedRef { $0.caches }
+                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else {
                 // Not a script function (a class, a built-in): an ordinary call, which the
                 // `returnValue a 1` the compiler emits after every `tailCall` then returns.
@@ -279,10 +273,7 @@ extension VM {
                 base = newBase
                 registers = stack + base
                 pc = 0
-                code = target._withUnsafeGuaranteedRef { $0.code }
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-                caches = target._withUnsafeGuaranteedRef { $0.caches }
+                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else if callee.tag == .object && callee.objectKind == .classObject,
                 let target = callee.withObject(as: ClassObject.self, { $0.initializer.map(Unmanaged.passUnretained) })
               {
@@ -314,10 +305,7 @@ extension VM {
                 base = newBase
                 registers = fiber.stack + base
                 pc = 0
-                code = target._withUnsafeGuaranteedRef { $0.code }
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-                caches = target._withUnsafeGuaranteedRef { $0.caches }
+                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else {
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -345,10 +333,7 @@ extension VM {
               pc = fiber.frames[frameIndex].pc
               base = fiber.frames[frameIndex].base
               registers = fiber.stack + base
-              code = closure._withUnsafeGuaranteedRef { $0.code }
-              constants = closure._withUnsafeGuaranteedRef { $0.constants }
-              globals = closure._withUnsafeGuaranteedRef { $0.module.slots }
-              caches = closure._withUnsafeGuaranteedRef { $0.caches }
+              (code, constants, globals, caches) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
             case .jumpIfDefined:
               if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
             case .jumpIfNil:
@@ -492,10 +477,7 @@ extension VM {
                 base = newBase
                 registers = fiber.stack + base
                 pc = 0
-                code = target._withUnsafeGuaranteedRef { $0.code }
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                globals = target._withUnsafeGuaranteedRef { $0.module.slots }
-                caches = target._withUnsafeGuaranteedRef { $0.caches }
+                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
                 continue
               }
               // `module.function(…)` at a site that has looked the member up before: modules

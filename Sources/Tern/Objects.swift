@@ -594,6 +594,19 @@ final class ClosureObject: HeapObject {
   let fastArity: Int
   let registerCount: Int
   unowned(unsafe) let module: ModuleObject
+
+  /// What the dispatch loop keeps in locals while this closure runs: its code, constants,
+  /// module globals (read each time: the module's slots move when it grows) and caches.
+  @inline(__always)
+  var hotPointers:
+    (
+      UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Value>, UnsafeMutablePointer<Value>,
+      UnsafeMutablePointer<MemberCache>
+    )
+  {
+    (code, constants, module.slots, caches)
+  }
+
   /// For a method: the class that defines it (where `super` starts looking). Kept alive by
   /// the collector (traced below), so no reference count is needed.
   unowned(unsafe) var owner: ClassObject?
