@@ -167,6 +167,10 @@ extension VM {
       fiber.tailClauses.append((fiber.frameCount - 1, boundaryLink))
       return
     }
+    guard boundaryLink._withUnsafeGuaranteedRef({ canCapture(upTo: $0) }) else {
+      throw RuntimeError(
+        typeName: "FiberError", message: "cannot capture a continuation during close/finalization")
+    }
     continuationsCaptured &+= 1
     let continuation = boundaryLink._withUnsafeGuaranteedRef { boundary in
       // A continuation that cannot escape its clause is one object per boundary, reset
@@ -197,6 +201,30 @@ extension VM {
       (running.stack + base).update(from: arguments, count: count)
       running.stack[base + count] = continuation
       try pushFrame(clause.closure, on: running, base: base, count: count + 1, kind: .delivering)
+    }
+  }
+
+  /// A capturing clause needs the handled computation to be suspendable: nothing from the
+  /// performer up to the boundary may be unwinding for a `close`, a finalisation or a kill,
+  /// and the boundary must have been started or resumed by the loop (not by `close`), so
+  /// that the clause can run where the `handle` waits (SEMANTICS H9d).
+  private func canCapture(upTo boundary: Fiber) -> Bool {
+    enum Step {
+      case yes, no
+      case up(Unmanaged<Fiber>)
+    }
+    var current = Unmanaged.passUnretained(fiber)
+    while true {
+      let step = current._withUnsafeGuaranteedRef { current -> Step in
+        if current.isClosing || current.unwinding?.unwindingSignal != nil { return .no }
+        if current === boundary { return current.resumedInLoop ? .yes : .no }
+        return current.resumerLink.map(Step.up) ?? .no
+      }
+      switch step {
+      case .yes: return true
+      case .no: return false
+      case .up(let resumer): current = resumer
+      }
     }
   }
 

@@ -497,6 +497,30 @@ extension VM {
     throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name.name)")
   }
 
+  /// One step of `for x in fiber` in the dispatch loop. `state` is the loop's registers:
+  /// the fiber, a flag set while the fiber runs for the loop, the slot its value comes back
+  /// to (`resultRegister`), and the loop variable. Resumes the fiber in the loop (nil: the
+  /// loop switches to it and comes back to the `iterate` instruction), or, once it is back,
+  /// gives whether it yielded an element (in `state[3]`); a fiber that returned, failed or
+  /// ran out of its own fuel ends the loop (SEMANTICS F12).
+  func stepGenerator(_ state: UnsafeMutablePointer<Value>, resultRegister: Int) throws(RuntimeError) -> Bool? {
+    let target = state[0].withObject(as: FiberObject.self) { Unmanaged.passUnretained($0.state) }
+    if state[1].tag == .bool {
+      state[1] = .null
+      let yielded = target._withUnsafeGuaranteedRef { $0.status == .suspended && $0.signal == .yield }
+      if yielded { state[3] = state[2] }
+      return yielded
+    }
+    guard target._withUnsafeGuaranteedRef({ $0.status == .new || $0.status == .suspended }) else { return false }
+    try target.withGuaranteedRef { (target) throws(RuntimeError) in
+      try prepareResume(target, value: .null, inLoop: true)
+      target.resultRegister = resultRegister
+    }
+    // `state` is in the resumer's stack, which prepareResume did not move.
+    state[1] = .true
+    return nil
+  }
+
   /// The next element of `for x in fiber`: each resume's yielded value, until the fiber
   /// stops yielding (its return value is not iterated; SEMANTICS F12).
   func nextYield(of target: Fiber) throws(RuntimeError) -> Value? {

@@ -560,6 +560,17 @@ extension VM {
                 registers[a] = iterator
                 registers[a + 1] = .null
               }
+              if registers[a].tag == .object && registers[a].objectKind == .fiber {
+                // A generator runs in this loop, like `resume`: when it yields or ends, the
+                // loop comes back to this instruction, which then sees how it stopped.
+                fiber.frames[frameIndex].pc = pc &- 1
+                guard let hasElement = try stepGenerator(registers + a, resultRegister: base + a + 2) else {
+                  continue fiberLoop
+                }
+                fiber.frames[frameIndex].pc = pc
+                if !hasElement { pc &+= Instruction.sBx(word) }
+                continue
+              }
               if let element = try nextElement(registers + a) {
                 registers[a + 3] = element
               } else {
