@@ -84,6 +84,9 @@ struct RunCommand: ParsableCommand {
     do {
       try vm.run(String(decoding: source.bytes, as: UTF8.self), name: source.name)
       StandardOutput.flush()
+      // The process ends here: freeing every object of a large heap one by one first would
+      // only cost time.
+      Foundation.exit(0)
     } catch {
       StandardOutput.flush()
       SourceLoader.report(error, source: source)
