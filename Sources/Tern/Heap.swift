@@ -1,3 +1,5 @@
+import Foundation
+
 /// Owns every heap object and frees the unreachable ones with a tracing mark-sweep
 /// collector.
 ///
@@ -21,6 +23,8 @@ final class Heap {
   var markRoots: (inout GarbageCollector) -> Void = { _ in }
   private(set) var collections = 0
   private(set) var freedObjects = 0
+  /// Where instances and strings get their buffers.
+  let pool = BufferPool()
 
   init() {
     objects = .allocate(capacity: capacity)
@@ -108,5 +112,63 @@ struct GarbageCollector {
     while let reference = gray.popLast() {
       reference._withUnsafeGuaranteedRef { $0.traceChildren(&self) }
     }
+  }
+}
+
+/// Small buffers for heap objects (instance fields, string bytes): carved from 64 KiB slabs
+/// and recycled through one free list per 16-byte size class up to 128 bytes. `malloc` and
+/// `free` cost several times more per call, and programs make and drop these by the
+/// million. Larger buffers go to `malloc`. A buffer returns here when its object is freed;
+/// the slabs go when the pool does (with the VM).
+final class BufferPool {
+  static let largest = 128
+  private let freeLists = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 8)
+  private var slabs: [UnsafeMutableRawPointer] = []
+  private var cursor: UnsafeMutableRawPointer?
+  private var remaining = 0
+
+  init() { freeLists.initialize(repeating: nil, count: 8) }
+
+  deinit {
+    for slab in slabs { free(slab) }
+    freeLists.deallocate()
+  }
+
+  /// Rounded up to the size class: what a buffer of `bytes` takes.
+  @inline(__always)
+  static func size(_ bytes: Int) -> Int { max(16, (bytes + 15) & ~15) }
+
+  func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+    let size = Self.size(bytes)
+    guard size <= Self.largest else {
+      guard let raw = malloc(size) else { fatalError("out of memory") }
+      return raw
+    }
+    let list = freeLists + (size >> 4 - 1)
+    if let head = list.pointee {
+      list.pointee = head.load(as: UnsafeMutableRawPointer?.self)
+      return head
+    }
+    if remaining < size {
+      guard let slab = malloc(1 << 16) else { fatalError("out of memory") }
+      slabs.append(slab)
+      cursor = slab
+      remaining = 1 << 16
+    }
+    let chunk = cursor!
+    cursor = chunk + size
+    remaining -= size
+    return chunk
+  }
+
+  func release(_ buffer: UnsafeMutableRawPointer, bytes: Int) {
+    let size = Self.size(bytes)
+    guard size <= Self.largest else {
+      free(buffer)
+      return
+    }
+    let list = freeLists + (size >> 4 - 1)
+    buffer.storeBytes(of: list.pointee, as: UnsafeMutableRawPointer?.self)
+    list.pointee = buffer
   }
 }

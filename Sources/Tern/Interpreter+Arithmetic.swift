@@ -234,7 +234,7 @@ extension VM {
   /// `a + b` for two strings.
   func concatenate(_ left: Value, _ right: Value) -> Value {
     let joined = left.withObject(as: StringObject.self) { a in
-      right.withObject(as: StringObject.self) { b in StringObject.concatenating(a, b) }
+      right.withObject(as: StringObject.self) { b in StringObject.concatenating(a, b, pool: heap.pool) }
     }
     return .object(heap.allocate(joined))
   }

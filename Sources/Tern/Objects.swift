@@ -28,6 +28,8 @@ final class StringObject: HeapObject {
   /// Swift string's reference count.
   let bytes: UnsafeMutablePointer<UInt8>
   let byteCount: Int
+  /// Owns `bytes` (the heap's pool outlives every object).
+  unowned(unsafe) let pool: BufferPool
   private var cachedHash = 0
   private var hasHash = false
   /// The Swift string, made on first use (concatenation builds only the bytes).
@@ -35,10 +37,11 @@ final class StringObject: HeapObject {
   /// Counted once: `count` and indexing are by Unicode scalar.
   lazy var scalars: [Unicode.Scalar] = Array(value.unicodeScalars)
 
-  init(_ value: String) {
+  init(_ value: String, pool: BufferPool) {
     var utf8 = value
     let count = utf8.utf8.count
-    let storage = StringObject.allocateBytes(count)
+    let storage = StringObject.allocateBytes(count, in: pool)
+    self.pool = pool
     utf8.withUTF8 { buffer in
       if let base = buffer.baseAddress { storage.initialize(from: base, count: buffer.count) }
     }
@@ -49,28 +52,27 @@ final class StringObject: HeapObject {
   }
 
   /// Takes ownership of `bytes` (valid UTF-8, `count` long, from `allocateBytes`).
-  init(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+  init(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int, pool: BufferPool) {
     self.bytes = bytes
     byteCount = count
+    self.pool = pool
     super.init(kind: .string)
   }
 
   /// `a + b`, byte-wise.
-  static func concatenating(_ a: StringObject, _ b: StringObject) -> StringObject {
+  static func concatenating(_ a: StringObject, _ b: StringObject, pool: BufferPool) -> StringObject {
     let count = a.byteCount + b.byteCount
-    let storage = allocateBytes(count)
+    let storage = allocateBytes(count, in: pool)
     storage.initialize(from: a.bytes, count: a.byteCount)
     (storage + a.byteCount).initialize(from: b.bytes, count: b.byteCount)
-    return StringObject(adopting: storage, count: count)
+    return StringObject(adopting: storage, count: count, pool: pool)
   }
 
-  deinit { free(bytes) }
+  deinit { pool.release(bytes, bytes: max(1, byteCount)) }
 
-  /// A byte buffer from `malloc` (freed with `free`): `UnsafeMutablePointer.allocate` goes
-  /// through the aligned allocator here, which costs several times more.
-  static func allocateBytes(_ count: Int) -> UnsafeMutablePointer<UInt8> {
-    guard let raw = malloc(max(1, count)) else { fatalError("out of memory") }
-    return raw.bindMemory(to: UInt8.self, capacity: max(1, count))
+  /// A byte buffer from the heap's pool.
+  static func allocateBytes(_ count: Int, in pool: BufferPool) -> UnsafeMutablePointer<UInt8> {
+    pool.allocate(max(1, count)).bindMemory(to: UInt8.self, capacity: max(1, count))
   }
 
   /// FNV-1a over the bytes, computed on first use.
@@ -765,17 +767,21 @@ final class InstanceObject: HeapObject {
   let classSerial: Int
   let fields: UnsafeMutablePointer<Value>
   let fieldCount: Int
+  /// Owns `fields` (the heap's pool outlives every object).
+  unowned(unsafe) let pool: BufferPool
 
-  init(cls: ClassObject) {
+  init(cls: ClassObject, pool: BufferPool) {
     self.cls = cls
     classSerial = cls.serial
     fieldCount = cls.fieldCount
-    fields = allocateValues(fieldCount)
+    self.pool = pool
+    fields = pool.allocate(max(1, fieldCount) * MemoryLayout<Value>.stride).bindMemory(
+      to: Value.self, capacity: max(1, fieldCount))
     fields.initialize(repeating: .null, count: fieldCount)
     super.init(kind: .instance)
   }
 
-  deinit { free(fields) }
+  deinit { pool.release(fields, bytes: max(1, fieldCount) * MemoryLayout<Value>.stride) }
 
   override var byteSize: Int { 48 + fieldCount * 16 }
 

@@ -161,8 +161,8 @@ extension VM {
   func interpolate(_ parts: UnsafeMutablePointer<Value>, count: Int) -> Value {
     var text = ""
     for index in 0..<count { describe(parts[index], quoted: false, into: &text, depth: 0) }
-    return .object(heap.allocate(StringObject(text)))
+    return .object(heap.allocate(StringObject(text, pool: heap.pool)))
   }
 
-  func string(_ text: String) -> Value { .object(heap.allocate(StringObject(text))) }
+  func string(_ text: String) -> Value { .object(heap.allocate(StringObject(text, pool: heap.pool))) }
 }

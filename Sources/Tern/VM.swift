@@ -246,7 +246,7 @@ public final class VM {
       case .integer(let value): constants.append(.int(value))
       case .bigInteger(let digits): constants.append(makeBigInteger(digits))
       case .float(let value): constants.append(.float(value))
-      case .string(let text): constants.append(.object(heap.allocate(StringObject(text))))
+      case .string(let text): constants.append(.object(heap.allocate(StringObject(text, pool: heap.pool))))
       case .symbol(let name): constants.append(symbol(name))
       }
       temporaryRoots.append(constants[constants.count - 1])
