@@ -37,9 +37,11 @@ if [ "$only_ref" -eq 0 ]; then
   if ! command -v swift >/dev/null 2>&1; then
     why="no swift toolchain on PATH"
   else
-    echo "run.sh: swift build -c release --product tern (log: bench/results/build.log)" >&2
-    if ! swift build -c release --product tern >"$log" 2>&1; then
-      why="'swift build -c release --product tern' failed (see bench/results/build.log)"
+    # The Swift libraries linked in statically, as a shipped `tern` binary would be: it
+    # halves the process start-up (dynamic linking of the Swift runtime and Foundation).
+    echo "run.sh: swift build -c release --static-swift-stdlib --product tern (log: bench/results/build.log)" >&2
+    if ! swift build -c release --static-swift-stdlib --product tern >"$log" 2>&1; then
+      why="'swift build -c release --static-swift-stdlib --product tern' failed (see bench/results/build.log)"
       tail -n 20 "$log" | sed 's/^/  | /' >&2
     fi
   fi

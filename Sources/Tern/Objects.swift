@@ -189,7 +189,7 @@ final class MapObject: HeapObject {
   init(vm: VM, isSet: Bool = false) {
     self.vm = vm
     entryCapacity = 4
-    entries = .allocate(capacity: 4)
+    entries = malloc(4 * MemoryLayout<Entry>.stride)!.bindMemory(to: Entry.self, capacity: 4)
     tableSize = 8
     table = .allocate(capacity: 8)
     table.initialize(repeating: 0, count: 8)
@@ -197,7 +197,7 @@ final class MapObject: HeapObject {
   }
 
   deinit {
-    entries.deallocate()
+    free(entries)
     table.deallocate()
   }
 
@@ -374,11 +374,11 @@ final class MapObject: HeapObject {
     for index in 0..<live { place(index, hash: Int(entries[index].hash)) }
   }
 
+  /// Entries are plain data: `realloc` may move them, and for a large buffer it remaps
+  /// pages instead of copying.
   private func growEntries(to capacity: Int) {
-    let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
-    grown.moveInitialize(from: entries, count: entryCount)
-    entries.deallocate()
-    entries = grown
+    guard let grown = realloc(entries, capacity * MemoryLayout<Entry>.stride) else { fatalError("out of memory") }
+    entries = grown.bindMemory(to: Entry.self, capacity: capacity)
     entryCapacity = capacity
   }
 
