@@ -256,11 +256,19 @@ final class MapObject: HeapObject {
     return Int(offset)
   }
 
+  /// Inlined where it is called, so a dense map's lookup is a few instructions; the
+  /// hashed lookup stays out of line.
+  @inline(__always)
   func get(_ key: Value) -> Value? {
     if isDense {
       guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
       return entries[index].value
     }
+    return hashedGet(key)
+  }
+
+  @inline(never)
+  private func hashedGet(_ key: Value) -> Value? {
     guard let slot = find(key, hash: slotHash(key)) else { return nil }
     return entries[Int(table[slot]) - 1].value
   }
