@@ -23,7 +23,7 @@ extension VM {
       var pc = fiber.frames[frameIndex].pc
       var base = fiber.frames[frameIndex].base
       var registers = fiber.stack + base
-      var (code, constants, globals, caches) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
+      var (code, constants) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
 
       while true {
         do throws(RuntimeError) {
@@ -50,14 +50,15 @@ extension VM {
             case .loadFalse:
               registers[a] = .false
             case .getGlobal:
-              let value = globals[Instruction.bx(word)]
+              let value = closure._withUnsafeGuaranteedRef { $0.module.slots[Instruction.bx(word)] }
               if value.tag == .undefined {
                 fiber.frames[frameIndex].pc = pc
                 throw undefinedGlobal(Instruction.bx(word), in: closure)
               }
               registers[a] = value
             case .setGlobal:
-              globals[Instruction.bx(word)] = registers[a]
+              let value = registers[a]
+              closure._withUnsafeGuaranteedRef { $0.module.slots[Instruction.bx(word)] = value }
             case .getUpvalue:
               registers[a] = closure._withUnsafeGuaranteedRef { readUpvalue($0.upvalues[Instruction.b(word)]) }
             case .setUpvalue:
@@ -234,7 +235,7 @@ extension VM {
                 closure = target
                 registers = moved + base
                 pc = 0
-                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else {
                 // Not a script function (a class, a built-in): an ordinary call, which the
                 // `returnValue a 1` the compiler emits after every `tailCall` then returns.
@@ -273,7 +274,7 @@ extension VM {
                 base = newBase
                 registers = stack + base
                 pc = 0
-                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else if callee.tag == .object && callee.objectKind == .classObject,
                 let target = callee.withObject(as: ClassObject.self, { $0.initializer.map(Unmanaged.passUnretained) })
               {
@@ -305,7 +306,7 @@ extension VM {
                 base = newBase
                 registers = fiber.stack + base
                 pc = 0
-                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
               } else {
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -333,7 +334,7 @@ extension VM {
               pc = fiber.frames[frameIndex].pc
               base = fiber.frames[frameIndex].base
               registers = fiber.stack + base
-              (code, constants, globals, caches) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
+              (code, constants) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
             case .jumpIfDefined:
               if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
             case .jumpIfNil:
@@ -403,7 +404,7 @@ extension VM {
               try setIndex(object, index, value)
             case .getMember:
               let object = registers[Instruction.b(word)]
-              let cache = caches + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
               if object.tag == .object && object.objectKind == .instance {
                 let cached: Value? = object.withObject(as: InstanceObject.self) { instance in
                   instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil
@@ -419,7 +420,7 @@ extension VM {
               cacheField(cache, object, constants[Instruction.c(word)])
             case .setMember:
               let object = registers[a]
-              let cache = caches + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
               if object.tag == .object && object.objectKind == .instance {
                 let value = registers[Instruction.c(word)]
                 let stored: Bool = object.withObject(as: InstanceObject.self) { instance in
@@ -441,7 +442,7 @@ extension VM {
               fiber.frames[frameIndex].pc = pc
               let receiver = registers[a]
               var argumentCount = Instruction.b(word)
-              let cache = caches + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
               var cachedMethod: Unmanaged<ClosureObject>?
               if receiver.tag == .object && receiver.objectKind == .instance {
                 cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
@@ -477,7 +478,7 @@ extension VM {
                 base = newBase
                 registers = fiber.stack + base
                 pc = 0
-                (code, constants, globals, caches) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
                 continue
               }
               // `module.function(…)` at a site that has looked the member up before: modules
@@ -676,7 +677,7 @@ extension VM {
               fiber.frames[frameIndex].pc = pc
               try perform(
                 at: base + a, count: Instruction.b(word), operation: constants[Instruction.c(word)],
-                cache: caches + (pc - 1))
+                cache: closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1))
               continue fiberLoop
             case .resumeContinuation, .discontinueContinuation, .tailResume:
               if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {

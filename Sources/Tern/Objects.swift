@@ -605,17 +605,10 @@ final class ClosureObject: HeapObject {
   let registerCount: Int
   unowned(unsafe) let module: ModuleObject
 
-  /// What the dispatch loop keeps in locals while this closure runs: its code, constants,
-  /// module globals (read each time: the module's slots move when it grows) and caches.
+  /// What the dispatch loop keeps in locals while this closure runs: its code and
+  /// constants (globals and caches it reads through the closure when it needs them).
   @inline(__always)
-  var hotPointers:
-    (
-      UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Value>, UnsafeMutablePointer<Value>,
-      UnsafeMutablePointer<MemberCache>
-    )
-  {
-    (code, constants, module.slots, caches)
-  }
+  var hotPointers: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Value>) { (code, constants) }
 
   /// For a method: the class that defines it (where `super` starts looking). Kept alive by
   /// the collector (traced below), so no reference count is needed.
