@@ -44,7 +44,8 @@ public enum Disassembler {
     case .abc:
       var text = name + "\(a) \(Instruction.b(word)) \(Instruction.c(word))"
       switch op {
-      case .getMember, .invoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod, .getSuper:
+      case .getMember, .invoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod, .getSuper,
+        .handle, .perform:
         text += constantComment(Instruction.c(word), proto)
       case .setMember:
         text += constantComment(Instruction.b(word), proto)
@@ -61,7 +62,7 @@ public enum Disassembler {
       let bx = Instruction.bx(word)
       var text = name + "\(a) \(bx)"
       switch op {
-      case .loadConstant, .matchFailed, .importModule, .skipIfCase: text += constantComment(bx, proto)
+      case .loadConstant, .matchFailed, .importModule, .skipIfCase, .newEffect: text += constantComment(bx, proto)
       case .getGlobal, .setGlobal: text += bx < globals.count ? "  ; \(globals[bx])" : ""
       case .closure: text += bx < proto.prototypes.count ? "  ; \(proto.prototypes[bx].name)" : ""
       default: break
