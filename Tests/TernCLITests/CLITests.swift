@@ -158,7 +158,7 @@ struct TernProcess {
   /// The bytecode the compiler emits is pinned by golden files (`Tests/Golden`): a change
   /// to code generation (or to the built-ins, which shift global slot numbers) shows up here
   /// as a reviewable diff. Regenerate with `TERN_UPDATE_GOLDEN=1 swift test --filter Golden`.
-  @Test(arguments: ["fib", "closures_and_loops", "errors_and_match"])
+  @Test(arguments: ["fib", "closures_and_loops", "errors_and_match", "effects_and_fibers"])
   func disassemblyMatchesGolden(_ name: String) throws {
     let directory = ScriptCatalog.repositoryRoot + "/Tests/Golden/"
     let result = try TernProcess.run(["disasm", directory + name + ".tern"])
