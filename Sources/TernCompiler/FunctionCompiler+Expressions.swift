@@ -353,19 +353,30 @@ extension FunctionCompiler {
     case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
       let objectRegister = registerFor(object)
       let index = registerFor(arguments[0].value)
-      let register = allocateRegister()
-      compileStoredValue(
-        value, op: op, into: register, current: Instruction.abc(.getIndex, register, objectRegister, index),
-        range: range)
+      let register: Int
+      if op == nil {
+        // A plain store of a local stores straight from its register.
+        register = registerFor(value)
+      } else {
+        register = allocateRegister()
+        compileStoredValue(
+          value, op: op, into: register, current: Instruction.abc(.getIndex, register, objectRegister, index),
+          range: range)
+      }
       currentRange = range
       emit(Instruction.abc(.setIndex, objectRegister, index, register))
     case .member(let object, let name, false):
       let objectRegister = registerFor(object)
-      let register = allocateRegister()
       let member = memberConstant(name.name)
-      compileStoredValue(
-        value, op: op, into: register, current: Instruction.abc(.getMember, register, objectRegister, member),
-        range: range)
+      let register: Int
+      if op == nil {
+        register = registerFor(value)
+      } else {
+        register = allocateRegister()
+        compileStoredValue(
+          value, op: op, into: register, current: Instruction.abc(.getMember, register, objectRegister, member),
+          range: range)
+      }
       currentRange = range
       emit(Instruction.abc(.setMember, objectRegister, member, register))
     case .tuple(let elements) where op == nil:
