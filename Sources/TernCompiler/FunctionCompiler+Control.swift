@@ -27,6 +27,13 @@ extension FunctionCompiler {
     case .bool(let value):
       return value == jumpWhen ? [emitJump()] : []
     case .comparison(let first, let rest):
+      // `x == nil` and `x != nil`: one nil test and jump.
+      if rest.count == 1, rest[0].0 == .equal || rest[0].0 == .notEqual, case .nilLiteral = rest[0].1.kind {
+        let register = registerFor(first)
+        currentRange = expr.range
+        let jumpsWhenNil = (rest[0].0 == .equal) == jumpWhen
+        return [emit(Instruction.aSBx(jumpsWhenNil ? .jumpIfNil : .jumpIfNotNil, register, 0))]
+      }
       return compileComparisonChain(first, rest, jumpWhen: jumpWhen)
     default:
       let register = registerFor(expr)

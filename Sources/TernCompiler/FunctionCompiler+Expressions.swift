@@ -7,6 +7,9 @@ extension FunctionCompiler {
     if case .name(let name) = expr.kind, let index = resolveLocal(name) {
       return locals[index].register
     }
+    if case .selfRef = expr.kind, let index = resolveLocal("self") {
+      return locals[index].register
+    }
     let register = allocateRegister()
     compileExpression(expr, into: register)
     return register
