@@ -114,7 +114,19 @@ extension VM {
               }
               fiber.frames[frameIndex].pc = pc
               registers[a] = try arithmetic(.multiply, left, right)
-            case .divide, .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
+            case .divide:
+              // `/` always gives a float: inline for any two numbers that are not bigints.
+              let left = registers[Instruction.b(word)]
+              let right = registers[Instruction.c(word)]
+              if (left.tag == .float || left.tag == .int) && (right.tag == .float || right.tag == .int) {
+                let dividend = left.tag == .float ? left.asFloat : Double(left.asInt)
+                let divisor = right.tag == .float ? right.asFloat : Double(right.asInt)
+                registers[a] = .float(dividend / divisor)
+                continue
+              }
+              fiber.frames[frameIndex].pc = pc
+              registers[a] = try arithmetic(.divide, left, right)
+            case .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
               fiber.frames[frameIndex].pc = pc
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
               registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
