@@ -37,7 +37,7 @@ extension VM {
   /// Calling a class: a new instance, initialised by `init` (or, for error classes without
   /// one, by the built-in error initialiser taking the message).
   func construct(_ cls: ClassObject, arguments: [Value]) throws(RuntimeError) -> Value {
-    let instance = heap.allocate(InstanceObject(cls: cls, pool: heap.pool))
+    let instance = heap.makeInstance(of: cls)
     return try withRoot(.object(instance)) { () throws(RuntimeError) -> Value in
       if let initializer = cls.methods["init"] {
         _ = try call(closure: initializer, arguments: [.object(instance)] + arguments)
@@ -155,7 +155,7 @@ extension VM {
     guard let enumType = enumValue.object(as: ClassObject.self), let caseClass = caseValue.object(as: ClassObject.self)
     else { return }
     if caseClass.fieldNames.isEmpty {
-      let instance = heap.allocate(InstanceObject(cls: caseClass, pool: heap.pool))
+      let instance = heap.makeInstance(of: caseClass)
       enumType.cases[caseClass.name] = .object(instance)
     } else {
       enumType.cases[caseClass.name] = caseValue
@@ -187,7 +187,7 @@ extension VM {
     if positionalCount > 0 {
       throw RuntimeError(typeName: "TypeError", message: "with takes field names: p.with(x: 1)")
     }
-    let copy = heap.allocate(InstanceObject(cls: instance.cls, pool: heap.pool))
+    let copy = heap.makeInstance(of: instance.cls)
     for index in 0..<instance.fieldCount { copy.fields[index] = instance.fields[index] }
     for (name, value) in named {
       guard let index = instance.cls.fieldIndex[name] else {

@@ -25,14 +25,41 @@ final class Heap {
   private(set) var freedObjects = 0
   /// Where instances and strings get their buffers.
   let pool = BufferPool()
+  /// Dead instances kept for reuse (`makeInstance`), each retained, at most `maximumSpares`.
+  private var spares: UnsafeMutablePointer<Unmanaged<InstanceObject>>
+  private var spareCount = 0
+  private static let maximumSpares = 1 << 16
 
   init() {
     objects = .allocate(capacity: capacity)
+    spares = .allocate(capacity: Self.maximumSpares)
   }
 
   deinit {
     for index in 0..<objectCount { objects[index].release() }
     objects.deallocate()
+    for index in 0..<spareCount { spares[index].release() }
+    spares.deallocate()
+  }
+
+  /// A new instance of `cls`: a recycled dead one when there is one.
+  func makeInstance(of cls: ClassObject) -> InstanceObject {
+    guard spareCount > 0 else { return allocate(InstanceObject(cls: cls, pool: pool)) }
+    spareCount -= 1
+    let spare = spares[spareCount]
+    let instance = spare.takeUnretainedValue()
+    instance.reuse(for: cls)
+    let size = instance.byteSize
+    allocatedSinceCollection &+= size
+    if stressMode || allocatedSinceCollection > threshold {
+      collect(keeping: instance)
+    }
+    if objectCount == capacity { grow() }
+    // The spare's retain moves to the object list.
+    objects[objectCount] = Unmanaged.passUnretained(instance)
+    objectCount &+= 1
+    liveBytes &+= size
+    return instance
   }
 
   /// Registers a new object, possibly collecting first.
@@ -48,6 +75,21 @@ final class Heap {
     objectCount &+= 1
     liveBytes &+= size
     return object
+  }
+
+  /// Keeps a dead instance for `makeInstance` when nothing else holds it (no Swift strong
+  /// reference besides the heap's own); true when it was kept.
+  private func recycle(_ reference: Unmanaged<HeapObject>) -> Bool {
+    guard reference._withUnsafeGuaranteedRef({ $0.kind == .instance }) else { return false }
+    var object = reference.takeRetainedValue()
+    guard isKnownUniquelyReferenced(&object) else {
+      // Someone else holds it: give the heap's reference back, and free as usual.
+      _ = Unmanaged.passRetained(object)
+      return false
+    }
+    spares[spareCount] = Unmanaged.passRetained(unsafeDowncast(object, to: InstanceObject.self))
+    spareCount += 1
+    return true
   }
 
   private func grow() {
@@ -77,6 +119,8 @@ final class Heap {
       if survives {
         objects[kept] = reference
         kept += 1
+      } else if spareCount < Self.maximumSpares, recycle(reference) {
+        // Kept as a spare instance: its retain moved to `spares`.
       } else {
         // Dropping the only strong reference frees the object.
         reference.release()

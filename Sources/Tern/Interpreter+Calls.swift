@@ -149,7 +149,7 @@ extension VM {
       }
     }
     if let cls = callee.object(as: ClassObject.self), let initializer = cls.initializer, !named.isEmpty {
-      let instance = heap.allocate(InstanceObject(cls: cls, pool: heap.pool))
+      let instance = heap.makeInstance(of: cls)
       try withRoot(.object(instance)) { () throws(RuntimeError) in
         _ = try call(closure: initializer, arguments: [.object(instance)] + positional, named: named)
       }

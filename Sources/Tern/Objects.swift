@@ -764,10 +764,11 @@ func allocateValues(_ count: Int) -> UnsafeMutablePointer<Value> {
 /// An instance of a script class: a fixed array of field slots.
 final class InstanceObject: HeapObject {
   /// Kept alive by the collector (traced below): no reference counting per instance.
-  unowned(unsafe) let cls: ClassObject
-  let classSerial: Int
-  let fields: UnsafeMutablePointer<Value>
-  let fieldCount: Int
+  /// Variables only so that the heap can recycle a dead instance (`reuse(for:)`).
+  private(set) unowned(unsafe) var cls: ClassObject
+  private(set) var classSerial: Int
+  private(set) var fields: UnsafeMutablePointer<Value>
+  private(set) var fieldCount: Int
   /// Owns `fields` (the heap's pool outlives every object).
   unowned(unsafe) let pool: BufferPool
 
@@ -780,6 +781,21 @@ final class InstanceObject: HeapObject {
       to: Value.self, capacity: max(1, fieldCount))
     fields.initialize(repeating: .null, count: fieldCount)
     super.init(kind: .instance)
+  }
+
+  /// Makes a dead instance a new one of `cls`, as `init` would (the heap recycles
+  /// instances: freeing a Swift object and allocating another cost far more).
+  func reuse(for cls: ClassObject) {
+    if cls.fieldCount != fieldCount {
+      pool.release(fields, bytes: max(1, fieldCount) * MemoryLayout<Value>.stride)
+      fieldCount = cls.fieldCount
+      fields = pool.allocate(max(1, fieldCount) * MemoryLayout<Value>.stride).bindMemory(
+        to: Value.self, capacity: max(1, fieldCount))
+    }
+    self.cls = cls
+    classSerial = cls.serial
+    fields.update(repeating: .null, count: fieldCount)
+    isMarked = false
   }
 
   deinit { pool.release(fields, bytes: max(1, fieldCount) * MemoryLayout<Value>.stride) }
