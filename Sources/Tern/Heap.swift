@@ -25,14 +25,18 @@ final class Heap {
   private(set) var freedObjects = 0
   /// Where instances and strings get their buffers.
   let pool = BufferPool()
-  /// Dead instances kept for reuse (`makeInstance`), each retained, at most `maximumSpares`.
+  /// Dead instances and strings kept for reuse (`makeInstance`, `makeString`), each
+  /// retained, at most `maximumSpares` of each.
   private var spares: UnsafeMutablePointer<Unmanaged<InstanceObject>>
   private var spareCount = 0
+  private var spareStrings: UnsafeMutablePointer<Unmanaged<StringObject>>
+  private var spareStringCount = 0
   private static let maximumSpares = 1 << 16
 
   init() {
     objects = .allocate(capacity: capacity)
     spares = .allocate(capacity: Self.maximumSpares)
+    spareStrings = .allocate(capacity: Self.maximumSpares)
   }
 
   deinit {
@@ -40,26 +44,43 @@ final class Heap {
     objects.deallocate()
     for index in 0..<spareCount { spares[index].release() }
     spares.deallocate()
+    for index in 0..<spareStringCount { spareStrings[index].release() }
+    spareStrings.deallocate()
+  }
+
+  /// A new string holding `bytes` (from `StringObject.allocateBytes`): a recycled dead one
+  /// when there is one.
+  func makeString(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) -> StringObject {
+    guard spareStringCount > 0 else { return allocate(StringObject(adopting: bytes, count: count, pool: pool)) }
+    spareStringCount -= 1
+    let string = spareStrings[spareStringCount].takeUnretainedValue()
+    string.reuse(adopting: bytes, count: count)
+    register(string)
+    return string
   }
 
   /// A new instance of `cls`: a recycled dead one when there is one.
   func makeInstance(of cls: ClassObject) -> InstanceObject {
     guard spareCount > 0 else { return allocate(InstanceObject(cls: cls, pool: pool)) }
     spareCount -= 1
-    let spare = spares[spareCount]
-    let instance = spare.takeUnretainedValue()
+    let instance = spares[spareCount].takeUnretainedValue()
     instance.reuse(for: cls)
-    let size = instance.byteSize
+    register(instance)
+    return instance
+  }
+
+  /// Puts a recycled object back on the object list (its spare retain moves there), as
+  /// `allocate` does for a new one.
+  private func register(_ object: HeapObject) {
+    let size = object.byteSize
     allocatedSinceCollection &+= size
     if stressMode || allocatedSinceCollection > threshold {
-      collect(keeping: instance)
+      collect(keeping: object)
     }
     if objectCount == capacity { grow() }
-    // The spare's retain moves to the object list.
-    objects[objectCount] = Unmanaged.passUnretained(instance)
+    objects[objectCount] = Unmanaged.passUnretained(object)
     objectCount &+= 1
     liveBytes &+= size
-    return instance
   }
 
   /// Registers a new object, possibly collecting first.
@@ -80,15 +101,23 @@ final class Heap {
   /// Keeps a dead instance for `makeInstance` when nothing else holds it (no Swift strong
   /// reference besides the heap's own); true when it was kept.
   private func recycle(_ reference: Unmanaged<HeapObject>) -> Bool {
-    guard reference._withUnsafeGuaranteedRef({ $0.kind == .instance }) else { return false }
+    let kind = reference._withUnsafeGuaranteedRef { $0.kind }
+    let hasRoom =
+      kind == .instance ? spareCount < Self.maximumSpares : kind == .string && spareStringCount < Self.maximumSpares
+    guard hasRoom else { return false }
     var object = reference.takeRetainedValue()
     guard isKnownUniquelyReferenced(&object) else {
       // Someone else holds it: give the heap's reference back, and free as usual.
       _ = Unmanaged.passRetained(object)
       return false
     }
-    spares[spareCount] = Unmanaged.passRetained(unsafeDowncast(object, to: InstanceObject.self))
-    spareCount += 1
+    if kind == .instance {
+      spares[spareCount] = Unmanaged.passRetained(unsafeDowncast(object, to: InstanceObject.self))
+      spareCount += 1
+    } else {
+      spareStrings[spareStringCount] = Unmanaged.passRetained(unsafeDowncast(object, to: StringObject.self))
+      spareStringCount += 1
+    }
     return true
   }
 
@@ -119,7 +148,7 @@ final class Heap {
       if survives {
         objects[kept] = reference
         kept += 1
-      } else if spareCount < Self.maximumSpares, recycle(reference) {
+      } else if recycle(reference) {
         // Kept as a spare instance: its retain moved to `spares`.
       } else {
         // Dropping the only strong reference frees the object.

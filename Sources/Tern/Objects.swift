@@ -26,16 +26,31 @@ class HeapObject {
 final class StringObject: HeapObject {
   /// The UTF-8 bytes: equality, hashing and concatenation read them without touching a
   /// Swift string's reference count.
-  let bytes: UnsafeMutablePointer<UInt8>
-  let byteCount: Int
+  /// Variables only so that the heap can recycle a dead string (`reuse(adopting:count:)`).
+  private(set) var bytes: UnsafeMutablePointer<UInt8>
+  private(set) var byteCount: Int
   /// Owns `bytes` (the heap's pool outlives every object).
   unowned(unsafe) let pool: BufferPool
   private var cachedHash = 0
   private var hasHash = false
+  private var cachedValue: String?
+  private var cachedScalars: [Unicode.Scalar]?
+
   /// The Swift string, made on first use (concatenation builds only the bytes).
-  lazy var value: String = String(decoding: UnsafeBufferPointer(start: bytes, count: byteCount), as: UTF8.self)
+  var value: String {
+    if let cachedValue { return cachedValue }
+    let made = String(decoding: UnsafeBufferPointer(start: bytes, count: byteCount), as: UTF8.self)
+    cachedValue = made
+    return made
+  }
+
   /// Counted once: `count` and indexing are by Unicode scalar.
-  lazy var scalars: [Unicode.Scalar] = Array(value.unicodeScalars)
+  var scalars: [Unicode.Scalar] {
+    if let cachedScalars { return cachedScalars }
+    let made = Array(value.unicodeScalars)
+    cachedScalars = made
+    return made
+  }
 
   init(_ value: String, pool: BufferPool) {
     var utf8 = value
@@ -47,8 +62,8 @@ final class StringObject: HeapObject {
     }
     byteCount = count
     bytes = storage
+    cachedValue = value
     super.init(kind: .string)
-    self.value = value
   }
 
   /// Takes ownership of `bytes` (valid UTF-8, `count` long, from `allocateBytes`).
@@ -59,13 +74,15 @@ final class StringObject: HeapObject {
     super.init(kind: .string)
   }
 
-  /// `a + b`, byte-wise.
-  static func concatenating(_ a: StringObject, _ b: StringObject, pool: BufferPool) -> StringObject {
-    let count = a.byteCount + b.byteCount
-    let storage = allocateBytes(count, in: pool)
-    storage.initialize(from: a.bytes, count: a.byteCount)
-    (storage + a.byteCount).initialize(from: b.bytes, count: b.byteCount)
-    return StringObject(adopting: storage, count: count, pool: pool)
+  /// Makes a dead string a new one holding `bytes`, as `init(adopting:)` would.
+  func reuse(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+    pool.release(self.bytes, bytes: max(1, byteCount))
+    self.bytes = bytes
+    byteCount = count
+    hasHash = false
+    cachedValue = nil
+    cachedScalars = nil
+    isMarked = false
   }
 
   deinit { pool.release(bytes, bytes: max(1, byteCount)) }
