@@ -69,33 +69,26 @@ final class Heap {
     return instance
   }
 
-  /// Puts a recycled object back on the object list (its spare retain moves there), as
-  /// `allocate` does for a new one.
-  private func register(_ object: HeapObject) {
-    let size = object.byteSize
-    allocatedSinceCollection &+= size
-    if stressMode || allocatedSinceCollection > threshold {
-      collect(keeping: object)
-    }
-    if objectCount == capacity { grow() }
-    objects[objectCount] = Unmanaged.passUnretained(object)
-    objectCount &+= 1
-    liveBytes &+= size
-  }
-
   /// Registers a new object, possibly collecting first.
   @discardableResult
   func allocate<T: HeapObject>(_ object: T) -> T {
+    register(object, isRecycled: false)
+    return object
+  }
+
+  /// Puts an object on the object list, possibly collecting first. A recycled one brings
+  /// its retain from the spares; a new one is retained here.
+  @inline(__always)
+  private func register(_ object: HeapObject, isRecycled: Bool = true) {
     let size = object.byteSize
     allocatedSinceCollection &+= size
     if stressMode || allocatedSinceCollection > threshold {
       collect(keeping: object)
     }
     if objectCount == capacity { grow() }
-    objects[objectCount] = Unmanaged.passRetained(object)
+    objects[objectCount] = isRecycled ? Unmanaged.passUnretained(object) : Unmanaged.passRetained(object)
     objectCount &+= 1
     liveBytes &+= size
-    return object
   }
 
   /// Keeps a dead instance for `makeInstance` when nothing else holds it (no Swift strong

@@ -356,29 +356,16 @@ extension FunctionCompiler {
     case .subscriptAccess(let object, let arguments, false) where arguments.count == 1:
       let objectRegister = registerFor(object)
       let index = registerFor(arguments[0].value)
-      let register: Int
-      if op == nil {
-        // A plain store of a local stores straight from its register.
-        register = registerFor(value)
-      } else {
-        register = allocateRegister()
-        compileStoredValue(
-          value, op: op, into: register, current: Instruction.abc(.getIndex, register, objectRegister, index),
-          range: range)
+      let register = storedValueRegister(value, op: op, range: range) {
+        Instruction.abc(.getIndex, $0, objectRegister, index)
       }
       currentRange = range
       emit(Instruction.abc(.setIndex, objectRegister, index, register))
     case .member(let object, let name, false):
       let objectRegister = registerFor(object)
       let member = memberConstant(name.name)
-      let register: Int
-      if op == nil {
-        register = registerFor(value)
-      } else {
-        register = allocateRegister()
-        compileStoredValue(
-          value, op: op, into: register, current: Instruction.abc(.getMember, register, objectRegister, member),
-          range: range)
+      let register = storedValueRegister(value, op: op, range: range) {
+        Instruction.abc(.getMember, $0, objectRegister, member)
       }
       currentRange = range
       emit(Instruction.abc(.setMember, objectRegister, member, register))
@@ -457,6 +444,16 @@ extension FunctionCompiler {
   /// The value a subscript or member assignment stores, into `register`: `value`, or for a
   /// compound assignment the current value (which the `current` instruction reads into
   /// `register`) combined with it; `??=` keeps a current value that is not nil.
+  /// The register holding what `target op= value` stores, for a subscript or member
+  /// target: a plain store of a local stores straight from its register; otherwise the value
+  /// is computed (reading the target first with `current(register)` for a compound one).
+  func storedValueRegister(_ value: Expr, op: BinaryOperator?, range: SourceRange, current: (Int) -> UInt32) -> Int {
+    if op == nil { return registerFor(value) }
+    let register = allocateRegister()
+    compileStoredValue(value, op: op, into: register, current: current(register), range: range)
+    return register
+  }
+
   func compileStoredValue(_ value: Expr, op: BinaryOperator?, into register: Int, current: UInt32, range: SourceRange) {
     guard let op else {
       compileExpression(value, into: register)
