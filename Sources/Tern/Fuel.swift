@@ -1,8 +1,10 @@
 // Fuel: instruction budgets (SEMANTICS §1.3 and §3.6).
 //
 // A budget belongs to a fiber and counts ticks. One tick is charged at every safepoint the
-// running code executes (a backward jump, a call, a tail call, an `invoke`), to every
-// budget on the running resume chain. The dispatch loop does not walk the chain per tick:
+// running code executes (a backward jump, including the one a compare-and-skip takes; a
+// call, tail call or `invoke`; a `perform`; a resume of a continuation), to every budget on
+// the running resume chain. A host's `ScriptRun` is such a fiber, whose budget the host
+// sets (`ScriptRun.swift`). The dispatch loop does not walk the chain per tick:
 // it counts down `fuelTicks`, loaded with the least budget left on the chain, and only when
 // that reaches 0 does `fuelSafepoint` settle the ticks on every budget and decide. A fiber
 // switch settles and reloads too (see `switchFiber`).
