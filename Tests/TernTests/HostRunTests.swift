@@ -33,6 +33,19 @@ import Testing
     #expect(throws: ScriptError.self) { try run.resume(fuel: 10) }
   }
 
+  /// The README's loop, as written there.
+  @Test func readmeSliceLoop() throws {
+    let vm = VM()
+    let untrustedSource = "var n = 0\nwhile n < 50_000 { n += 1 }\nn"
+    let run = try vm.start(untrustedSource, name: "plugin.tern")
+    var slices = 0
+    while case .paused = try run.resume(fuel: 10_000) {
+      slices += 1
+    }
+    #expect(slices == 4)  // 50,000 back edges: four full slices pause, the fifth finishes
+    #expect(run.result == .finished("50000"))
+  }
+
   /// FUEL-01 variant: an interrupt requested before the first slice pauses it at once.
   @Test func interruptPausesTheRun() throws {
     let vm = VM()
