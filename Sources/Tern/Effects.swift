@@ -125,8 +125,7 @@ extension VM {
     boundary.handler = record
     boundary.handlerClauses = UnsafeBufferPointer(record.clauses)
     _ = heap.allocate(FiberObject(state: boundary))
-    try prepareResume(boundary, value: .null, inLoop: true)
-    boundary.resultRegister = register
+    try prepareResume(boundary, value: .null, resultRegister: register)
   }
 
   /// `perform Effect.op(args)` with the effect at `register` and the arguments above it.
@@ -167,7 +166,10 @@ extension VM {
       fiber.tailClauses.append((fiber.frameCount - 1, boundaryLink))
       return
     }
-    guard boundaryLink._withUnsafeGuaranteedRef({ canCapture(upTo: $0) }) else {
+    // A capture needs the computation suspendable up to its boundary, and the boundary
+    // started or resumed by the loop (not by `close`), so that the clause can run where the
+    // `handle` waits (SEMANTICS H9d).
+    guard boundaryLink._withUnsafeGuaranteedRef({ canSuspendChain(upTo: $0, topInLoop: true) }) else {
       throw RuntimeError(
         typeName: "FiberError", message: "cannot capture a continuation during close/finalization")
     }
@@ -201,30 +203,6 @@ extension VM {
       (running.stack + base).update(from: arguments, count: count)
       running.stack[base + count] = continuation
       try pushFrame(clause.closure, on: running, base: base, count: count + 1, kind: .delivering)
-    }
-  }
-
-  /// A capturing clause needs the handled computation to be suspendable: nothing from the
-  /// performer up to the boundary may be unwinding for a `close`, a finalisation or a kill,
-  /// and the boundary must have been started or resumed by the loop (not by `close`), so
-  /// that the clause can run where the `handle` waits (SEMANTICS H9d).
-  private func canCapture(upTo boundary: Fiber) -> Bool {
-    enum Step {
-      case yes, no
-      case up(Unmanaged<Fiber>)
-    }
-    var current = Unmanaged.passUnretained(fiber)
-    while true {
-      let step = current._withUnsafeGuaranteedRef { current -> Step in
-        if current.isClosing || current.unwinding?.unwindingSignal != nil { return .no }
-        if current === boundary { return current.resumedInLoop ? .yes : .no }
-        return current.resumerLink.map(Step.up) ?? .no
-      }
-      switch step {
-      case .yes: return true
-      case .no: return false
-      case .up(let resumer): current = resumer
-      }
     }
   }
 
@@ -316,18 +294,19 @@ extension VM {
       guard !continuation.isUsed else {
         throw RuntimeError(typeName: "ContinuationAlreadyResumed", message: "continuation already resumed")
       }
-      if throwing {
-        let injected = thrownValue(argument)
+      func resumeBoundary() throws(RuntimeError) {
         try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
-          try prepareResume(boundary, value: argument, inLoop: true)
-          boundary.resultRegister = resultRegister
+          try prepareResume(boundary, value: argument, resultRegister: resultRegister)
         }
+      }
+      if throwing {
+        // The error is made before the switch: a `finally` rethrow is recognised by the
+        // fiber that throws it. (No optional error on the plain path: it costs a resume.)
+        let injected = thrownValue(argument)
+        try resumeBoundary()
         fiber.injectedError = injected
       } else {
-        try continuation.boundary.withGuaranteedRef { (boundary) throws(RuntimeError) in
-          try prepareResume(boundary, value: argument, inLoop: true)
-          boundary.resultRegister = resultRegister
-        }
+        try resumeBoundary()
       }
       continuation.isUsed = true
     }

@@ -176,7 +176,7 @@ extension VM {
         typeName: "StackOverflow", message: "fibers resumed more than \(Self.maximumNativeCallDepth) deep")
     }
     let resumer = fiber
-    try prepareResume(target, value: value, inLoop: false)
+    try prepareResume(target, value: value, resultRegister: nil)
     fiber.injectedError = injected
     nativeCallDepth += 1
     defer {
@@ -213,8 +213,7 @@ extension VM {
     guard isResume else { return false }
     let target = receiver.withObject(as: FiberObject.self) { Unmanaged.passUnretained($0.state) }
     try target.withGuaranteedRef { (target) throws(RuntimeError) in
-      try prepareResume(target, value: value, inLoop: true)
-      target.resultRegister = resultRegister
+      try prepareResume(target, value: value, resultRegister: resultRegister)
     }
     return true
   }
@@ -355,6 +354,32 @@ extension VM {
     }
   }
 
+  /// Whether the running fiber and every fiber above it up to `top` can suspend where they
+  /// are, as `suspendChain` leaves them: none is inside a built-in's callback or unwinding
+  /// for a close, a finalisation or a kill, and each below `top` was resumed by the loop
+  /// itself (`topInLoop` asks that of `top` too). A fuel pause and a capturing `perform`
+  /// check this first. Walks unmanaged links: a perform runs it every time.
+  func canSuspendChain(upTo top: Fiber, topInLoop: Bool) -> Bool {
+    enum Step {
+      case yes, no
+      case up(Unmanaged<Fiber>)
+    }
+    var current = Unmanaged.passUnretained(fiber)
+    while true {
+      let step = current._withUnsafeGuaranteedRef { current -> Step in
+        if current.nativeLoops != 0 || current.isClosing || current.unwinding?.unwindingSignal != nil { return .no }
+        if current === top { return !topInLoop || current.resumedInLoop ? .yes : .no }
+        guard current.resumedInLoop else { return .no }
+        return current.resumerLink.map(Step.up) ?? .no
+      }
+      switch step {
+      case .yes: return true
+      case .no: return false
+      case .up(let resumer): current = resumer
+      }
+    }
+  }
+
   /// Makes the fiber that resumed `stopped` the running one (the main program's when none
   /// did) and unlinks `stopped` from it.
   @discardableResult
@@ -373,8 +398,10 @@ extension VM {
   /// goes to its pending `yield` or, on the first resume, becomes its function's argument.
   /// A fiber waiting on a child (a signal passed up from it) resumes the innermost fiber of
   /// that chain instead, which gets the value (SEMANTICS S4). Makes the fiber that runs next
-  /// the running one and returns it.
-  func prepareResume(_ target: Fiber, value: Value, inLoop: Bool) throws(RuntimeError) {
+  /// the running one. `resultRegister` is where, in the running fiber's stack, the outcome
+  /// goes when this loop runs the target itself; nil when a built-in resumes it in a loop of
+  /// its own (`resume`).
+  func prepareResume(_ target: Fiber, value: Value, resultRegister: Int?) throws(RuntimeError) {
     switch target.status {
     case .done:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume dead fiber")
@@ -403,8 +430,10 @@ extension VM {
       target.frameCount = 1
       target.entry = .null
     }
+    let inLoop = resultRegister != nil
     target.resumerLink = Unmanaged.passUnretained(fiber)
     target.resumedInLoop = inLoop
+    if let resultRegister { target.resultRegister = resultRegister }
     // A built-in's resume runs a loop of its own, which the fiber's return leaves.
     target.frames[0].stopsLoop = !inLoop
     target.nesting = fiber.nesting + 1
@@ -513,8 +542,7 @@ extension VM {
     }
     guard target._withUnsafeGuaranteedRef({ $0.status == .new || $0.status == .suspended }) else { return false }
     try target.withGuaranteedRef { (target) throws(RuntimeError) in
-      try prepareResume(target, value: .null, inLoop: true)
-      target.resultRegister = resultRegister
+      try prepareResume(target, value: .null, resultRegister: resultRegister)
     }
     // `state` is in the resumer's stack, which prepareResume did not move.
     state[1] = .true

@@ -95,7 +95,7 @@ extension VM {
     }
     settleFuel()
     if let run = try takeInterrupt() {
-      if canPauseForFuel(upTo: run) {
+      if canSuspendChain(upTo: run, topInLoop: false) {
         run.hostPause = .interrupt
         return pauseForFuel(upTo: run)
       }
@@ -110,7 +110,7 @@ extension VM {
       current = link.resumer
     }
     if let owner {
-      if canPauseForFuel(upTo: owner) { return pauseForFuel(upTo: owner) }
+      if canSuspendChain(upTo: owner, topInLoop: false) { return pauseForFuel(upTo: owner) }
       // A built-in's callback or a `close` runs here: it cannot pause, so the budget
       // overdraws and the pause comes at the first safepoint after it (SEMANTICS B6),
       // unless it runs away.
@@ -131,19 +131,6 @@ extension VM {
     }
     fuelTicks.pointee -= 1
     return nil
-  }
-
-  /// A pause can reach `owner` when every fiber from the running one up to it runs in this
-  /// loop: none is inside a built-in's callback or being closed, and each below the owner
-  /// was resumed by the loop itself.
-  private func canPauseForFuel(upTo owner: Fiber) -> Bool {
-    var current = fiber
-    while true {
-      if current.nativeLoops != 0 || current.isClosing || current.unwinding?.unwindingSignal != nil { return false }
-      if current === owner { return true }
-      guard current.resumedInLoop, let resumer = current.resumer else { return false }
-      current = resumer
-    }
   }
 
   private func pauseForFuel(upTo owner: Fiber) -> Bool {
