@@ -329,9 +329,7 @@ extension VM {
       let own = running.stack[frame.base - 1]
       let ownIsDone = own.continuation?._withUnsafeGuaranteedRef { $0.isUsed || $0.isRaw } ?? true
       guard own.payload == continuation.payload || ownIsDone else { return nil }
-      let below = running.frames[index - 1]
-      let word = below.closure._withUnsafeGuaranteedRef { $0.code[below.pc - 1] }
-      destination = below.base + Instruction.a(word)
+      destination = waitingRegister(running.frames[index - 1])
     } else {
       destination = frame.base - 1
     }
@@ -358,9 +356,14 @@ extension VM {
         if let failure = try close(continuation.boundaryObject.state) { throw failure }
       }
     }
-    let below = running.frames[running.frameCount - 1]
-    let word = below.closure._withUnsafeGuaranteedRef { $0.code[below.pc - 1] }
-    running.stack[below.base + Instruction.a(word)] = result
+    running.stack[waitingRegister(running.frames[running.frameCount - 1])] = result
+  }
+
+  /// Where a delivering clause's value goes: the register of the `handle`, `resume` or
+  /// `discontinue` instruction that the frame below it waits at.
+  private func waitingRegister(_ frame: CallFrame) -> Int {
+    let word = frame.closure._withUnsafeGuaranteedRef { $0.code[frame.pc - 1] }
+    return frame.base + Instruction.a(word)
   }
 
   /// Pushes a frame for `closure` on the running fiber at `base`, where its `count`

@@ -526,6 +526,11 @@ extension VM {
     throw RuntimeError(typeName: "FiberError", message: "no fiber catches signal .\(name.name)")
   }
 
+  /// Whether a fiber a `for` loop resumed gave it an element: it suspended with a signal the
+  /// loop catches. One that returned or failed ends the loop, and so does one out of its own
+  /// fuel (it stays suspended with signal `.fuel`).
+  static func yieldedElement(_ target: Fiber) -> Bool { target.status == .suspended && target.signal != .fuel }
+
   /// One step of `for x in fiber` in the dispatch loop. `state` is the loop's registers:
   /// the fiber, a flag set while the fiber runs for the loop, the slot its value comes back
   /// to (`resultRegister`), and the loop variable. Resumes the fiber in the loop (nil: the
@@ -536,7 +541,7 @@ extension VM {
     let target = state[0].withObject(as: FiberObject.self) { Unmanaged.passUnretained($0.state) }
     if state[1].tag == .bool {
       state[1] = .null
-      let yielded = target._withUnsafeGuaranteedRef { $0.status == .suspended && $0.signal == .yield }
+      let yielded = target._withUnsafeGuaranteedRef(Self.yieldedElement)
       if yielded { state[3] = state[2] }
       return yielded
     }
@@ -554,8 +559,7 @@ extension VM {
   func nextYield(of target: Fiber) throws(RuntimeError) -> Value? {
     if target.status != .new && target.status != .suspended { return nil }
     let value = try resume(target, with: .null)
-    // A generator out of fuel ends the loop; it stays suspended with signal `.fuel`.
-    return target.status == .suspended && target.signal != .fuel ? value : nil
+    return Self.yieldedElement(target) ? value : nil
   }
 
   /// `fiber.status`, `fiber.signal`.

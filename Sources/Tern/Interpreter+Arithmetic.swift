@@ -14,13 +14,17 @@ extension VM {
     // The same object (or the same string constant) is equal to itself.
     if left.tag == .object && right.tag == .object {
       if left.payload == right.payload { return true }
-      if left.objectKind == .string && right.objectKind == .string {
-        return left.withObject(as: StringObject.self) { a in
-          right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
-        }
-      }
+      if left.objectKind == .string && right.objectKind == .string { return stringsEqual(left, right) }
     }
     return valuesEqual(left, right)
+  }
+
+  /// Two strings are equal when their scalars are (byte-wise UTF-8), not up to Unicode
+  /// canonical equivalence.
+  @inline(__always)
+  func stringsEqual(_ left: Value, _ right: Value) -> Bool {
+    left.withObject(as: StringObject.self) { a in right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
+    }
   }
 
   /// A number in one of its three representations.
@@ -284,12 +288,7 @@ extension VM {
   func valuesEqual(_ left: Value, _ right: Value) -> Bool {
     if left.tag == right.tag && left.tag != .object && left.tag != .float { return left.payload == right.payload }
     if left.tag == .object && right.tag == .object && left.objectKind == .string && right.objectKind == .string {
-      // Strings are equal when their scalars are (byte-wise UTF-8), not up to Unicode
-      // canonical equivalence.
-      if left.payload == right.payload { return true }
-      return left.withObject(as: StringObject.self) { a in
-        right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
-      }
+      return left.payload == right.payload || stringsEqual(left, right)
     }
     if let lhs = number(left), let rhs = number(right) { return numbersEqual(lhs, rhs) }
     guard left.tag == .object, right.tag == .object else { return false }
