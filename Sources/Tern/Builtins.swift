@@ -232,8 +232,7 @@ extension VM {
     let argument = arguments[0]
     switch name {
     case "insert":
-      try checkHashable(argument)
-      set.set(argument, .null)
+      try insert(argument, into: set)
       return .null
     case "remove": return .bool(set.remove(argument) != nil)
     case "contains": return .bool(set.get(argument) != nil)
@@ -284,8 +283,7 @@ extension VM {
       return list.remove(at: try position(arguments[0], count: list.count, in: "list"))
     case "pop":
       try argumentCount(arguments, 0...0, name)
-      guard list.count > 0 else { throw RuntimeError(typeName: "IndexError", message: "pop from empty list") }
-      return list.remove(at: list.count - 1)
+      return try popLast(list)
     case "contains":
       try argumentCount(arguments, 1...1, name)
       return .bool(list.values.contains { valuesEqual($0, arguments[0]) })
@@ -539,11 +537,7 @@ extension VM {
       receiver.withObject(as: ListObject.self) { $0.append(arguments[0]) }
       return .null
     case .listPop:
-      let popped = receiver.withObject(as: ListObject.self) { list in
-        list.count > 0 ? list.remove(at: list.count - 1) : nil
-      }
-      guard let popped else { throw RuntimeError(typeName: "IndexError", message: "pop from empty list") }
-      return popped
+      return try popLast(unsafeDowncast(receiver.object, to: ListObject.self))
     case .mapGet:
       return receiver.withObject(as: MapObject.self) { $0.get(arguments[0]) } ?? .null
     case .mapRemove:
@@ -551,8 +545,7 @@ extension VM {
     case .mapContains:
       return .bool(receiver.withObject(as: MapObject.self) { $0.get(arguments[0]) } != nil)
     case .setInsert:
-      try checkHashable(arguments[0])
-      receiver.withObject(as: MapObject.self) { $0.set(arguments[0], .null) }
+      try insert(arguments[0], into: unsafeDowncast(receiver.object, to: MapObject.self))
       return .null
     case .setRemove:
       return .bool(receiver.withObject(as: MapObject.self) { $0.remove(arguments[0]) } != nil)
@@ -561,5 +554,17 @@ extension VM {
     case nil:
       return .null
     }
+  }
+
+  /// `list.pop()`.
+  func popLast(_ list: ListObject) throws(RuntimeError) -> Value {
+    guard list.count > 0 else { throw RuntimeError(typeName: "IndexError", message: "pop from empty list") }
+    return list.remove(at: list.count - 1)
+  }
+
+  /// `set.insert(value)`.
+  func insert(_ value: Value, into set: MapObject) throws(RuntimeError) {
+    try checkHashable(value)
+    set.set(value, .null)
   }
 }
