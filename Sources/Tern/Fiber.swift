@@ -1,17 +1,79 @@
 /// One call frame: the running closure, where it is in its code, and its register window.
 struct CallFrame {
   var closure: Unmanaged<ClosureObject>
-  var pc: Int
+  /// The next instruction to run, a pointer into the closure's code: the dispatch loop keeps
+  /// this one pointer instead of the code and an index (`pc` gives the index).
+  var ip: UnsafeMutablePointer<UInt32>
   /// Index in the fiber's stack of the frame's R[0]; the callee itself sits at `base - 1`.
   var base: Int
-  /// An `init` run by calling a class: the call's value is the instance (R[0]), whatever
-  /// `init` returns.
-  var returnsSelf = false
-  /// The frame a dispatch loop was started for: its return leaves that loop (the main
-  /// program's, a built-in's callback, a fiber that a built-in resumed).
-  var stopsLoop = false
+  /// Everything that takes the frame's return off the fast path, in one byte: a return
+  /// whose frame has no flags (and is not a fiber's first) pops it and carries on.
+  var flags = Flags(rawValue: 0)
+
+  struct Flags: OptionSet {
+    var rawValue: UInt8
+    /// An `init` run by calling a class: the call's value is the instance (R[0]), whatever
+    /// `init` returns.
+    static let returnsSelf = Flags(rawValue: 1)
+    /// The frame a dispatch loop was started for: its return leaves that loop (the main
+    /// program's, a built-in's callback, a fiber that a built-in resumed).
+    static let stopsLoop = Flags(rawValue: 2)
+    /// A `fun` clause, called at the `perform` like a function (see `ClauseFrame`).
+    static let tailClause = Flags(rawValue: 4)
+    /// An operation, `return` or `catch` clause (see `ClauseFrame`).
+    static let deliveringClause = Flags(rawValue: 8)
+    /// A closure made in this frame captured one of its registers: its return closes them.
+    static let capturesRegisters = Flags(rawValue: 16)
+  }
+
+  init(
+    closure: Unmanaged<ClosureObject>, pc: Int = 0, base: Int, returnsSelf: Bool = false, stopsLoop: Bool = false,
+    clause: ClauseFrame = .none
+  ) {
+    self.closure = closure
+    ip = closure._withUnsafeGuaranteedRef { $0.code } + pc
+    self.base = base
+    self.returnsSelf = returnsSelf
+    self.stopsLoop = stopsLoop
+    self.clause = clause
+  }
+
+  /// The frame the dispatch loop pushes for a call: at the start of `code`, no flags.
+  @inline(__always)
+  init(closure: Unmanaged<ClosureObject>, code: UnsafeMutablePointer<UInt32>, base: Int) {
+    self.closure = closure
+    ip = code
+    self.base = base
+  }
+
+  /// The index of the next instruction in the closure's code.
+  var pc: Int {
+    get { closure._withUnsafeGuaranteedRef { $0.code.distance(to: ip) } }
+    set { ip = closure._withUnsafeGuaranteedRef { $0.code } + newValue }
+  }
+
+  var returnsSelf: Bool {
+    get { flags.contains(.returnsSelf) }
+    set { set(.returnsSelf, newValue) }
+  }
+
+  var stopsLoop: Bool {
+    get { flags.contains(.stopsLoop) }
+    set { set(.stopsLoop, newValue) }
+  }
+
   /// A frame running a handler clause: its return ends the clause (see `Effects.swift`).
-  var clause = ClauseFrame.none
+  var clause: ClauseFrame {
+    get { flags.contains(.tailClause) ? .tail : flags.contains(.deliveringClause) ? .delivering : .none }
+    set {
+      set(.tailClause, newValue == .tail)
+      set(.deliveringClause, newValue == .delivering)
+    }
+  }
+
+  private mutating func set(_ flag: Flags, _ on: Bool) {
+    if on { flags.insert(flag) } else { flags.remove(flag) }
+  }
 }
 
 /// What kind of handler clause a frame runs.

@@ -234,6 +234,8 @@ extension VM {
     for descriptor in function.upvalues {
       if descriptor.fromParentRegister {
         upvalues.append(fiber.captureUpvalue(base + descriptor.index, heap: heap))
+        // The frame making the closure (the top one) must close the register on return.
+        fiber.frames[fiber.frameCount - 1].flags.insert(.capturesRegisters)
       } else {
         upvalues.append(parent.upvalues[descriptor.index])
       }

@@ -16,14 +16,16 @@ extension VM {
   func interpret() throws(RuntimeError) -> Value {
     // Each pass of this outer loop runs one fiber: a switch to another fiber `continue`s it
     // and reloads the locals. Inside, `fiber` is a constant, which keeps it in a register.
+    // A constant pointer, here so the safepoints reach the counter in one load.
+    let fuelTicks = self.fuelTicks
     fiberLoop: while true {
       let fiber = self.fiber
       var frameIndex = fiber.frameCount - 1
       var closure = fiber.frames[frameIndex].closure
-      var pc = fiber.frames[frameIndex].pc
+      var ip = fiber.frames[frameIndex].ip
       var base = fiber.frames[frameIndex].base
       var registers = fiber.stack + base
-      var (code, constants) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
+      var constants = closure._withUnsafeGuaranteedRef { $0.constants }
 
       while true {
         do throws(RuntimeError) {
@@ -33,8 +35,8 @@ extension VM {
             throw error
           }
           while true {
-            let word = code[pc]
-            pc &+= 1
+            let word = ip.pointee
+            ip += 1
             let a = Int((word >> 8) & 0xFF)
             switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self) {
             case .move:
@@ -52,7 +54,7 @@ extension VM {
             case .getGlobal:
               let value = closure._withUnsafeGuaranteedRef { $0.module.slots[Instruction.bx(word)] }
               if value.tag == .undefined {
-                fiber.frames[frameIndex].pc = pc
+                fiber.frames[frameIndex].ip = ip
                 throw undefinedGlobal(Instruction.bx(word), in: closure)
               }
               registers[a] = value
@@ -65,7 +67,7 @@ extension VM {
               let value = registers[a]
               closure._withUnsafeGuaranteedRef { writeUpvalue($0.upvalues[Instruction.b(word)], value) }
             case .closure:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = makeClosure(Instruction.bx(word), in: closure, base: base)
             case .closeUpvalues:
               fiber.closeUpvalues(from: base + a)
@@ -82,7 +84,7 @@ extension VM {
                 registers[a] = .float(left.asFloat + right.asFloat)
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try arithmetic(.add, left, right)
             case .subtract:
               let left = registers[Instruction.b(word)]
@@ -97,7 +99,7 @@ extension VM {
                 registers[a] = .float(left.asFloat - right.asFloat)
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try arithmetic(.subtract, left, right)
             case .multiply:
               let left = registers[Instruction.b(word)]
@@ -112,7 +114,7 @@ extension VM {
                 registers[a] = .float(left.asFloat * right.asFloat)
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try arithmetic(.multiply, left, right)
             case .divide:
               // `/` always gives a float: inline for any two numbers that are not bigints.
@@ -124,30 +126,36 @@ extension VM {
                 registers[a] = .float(dividend / divisor)
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try arithmetic(.divide, left, right)
             case .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
               registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
-            case .addInt, .subtractInt:
+            case .addInt:
               let left = registers[Instruction.b(word)]
-              let immediate = Int64(Instruction.sC(word))
               if left.tag == .int {
-                let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-                let (result, overflow) =
-                  isAdd
-                  ? left.asInt.addingReportingOverflow(immediate) : left.asInt.subtractingReportingOverflow(immediate)
+                let (sum, overflow) = left.asInt.addingReportingOverflow(Int64(Instruction.sC(word)))
                 if !overflow {
-                  registers[a] = .int(result)
+                  registers[a] = .int(sum)
                   continue
                 }
               }
-              fiber.frames[frameIndex].pc = pc
-              let isAdd = UInt8(truncatingIfNeeded: word) == Opcode.addInt.rawValue
-              registers[a] = try arithmetic(isAdd ? .add : .subtract, left, .int(immediate))
+              fiber.frames[frameIndex].ip = ip
+              registers[a] = try arithmetic(.add, left, .int(Int64(Instruction.sC(word))))
+            case .subtractInt:
+              let left = registers[Instruction.b(word)]
+              if left.tag == .int {
+                let (difference, overflow) = left.asInt.subtractingReportingOverflow(Int64(Instruction.sC(word)))
+                if !overflow {
+                  registers[a] = .int(difference)
+                  continue
+                }
+              }
+              fiber.frames[frameIndex].ip = ip
+              registers[a] = try arithmetic(.subtract, left, .int(Int64(Instruction.sC(word))))
             case .negate, .not, .bitNot:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
               registers[a] = try unary(op, registers[Instruction.b(word)])
             case .equal, .notEqual:
@@ -157,14 +165,13 @@ extension VM {
               let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
               registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
             case .less, .lessEqual:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
               registers[a] = .bool(
                 try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
             case .skipUnlessEqual:
-              if quickEqual(registers[a], registers[Instruction.b(word)]) != (Instruction.c(word) != 0) {
-                pc &+= 1
-              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+              let holds = quickEqual(registers[a], registers[Instruction.b(word)])
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessLess, .skipUnlessLessEqual:
@@ -175,118 +182,143 @@ extension VM {
               if left.tag == .int && right.tag == .int {
                 result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
               } else {
-                fiber.frames[frameIndex].pc = pc
+                fiber.frames[frameIndex].ip = ip
                 result = try compare(left, right, orEqual: orEqual)
               }
-              if result != (Instruction.c(word) != 0) {
-                pc &+= 1
-              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+              if let leaves = try skip(unless: result, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-            case .skipUnlessLessInt, .skipUnlessLessEqualInt, .skipUnlessGreaterInt, .skipUnlessGreaterEqualInt,
-              .skipUnlessEqualInt:
-              let left = registers[a]
-              let immediate = Int64(Instruction.sB(word))
-              let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-              let result: Bool
-              if left.tag == .int {
-                let value = left.asInt
-                switch op {
-                case .skipUnlessLessInt: result = value < immediate
-                case .skipUnlessLessEqualInt: result = value <= immediate
-                case .skipUnlessGreaterInt: result = value > immediate
-                case .skipUnlessGreaterEqualInt: result = value >= immediate
-                default: result = value == immediate
-                }
-              } else {
-                fiber.frames[frameIndex].pc = pc
-                result = try compareWithImmediate(op, left, immediate)
+            // Each comparison with an immediate is its own case: one dispatch, no second switch.
+            case .skipUnlessLessInt:
+              let holds = try compareWithImmediate(registers[a], word, fiber, frameIndex, ip, <)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
-              if result != (Instruction.c(word) != 0) {
-                pc &+= 1
-              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+            case .skipUnlessLessEqualInt:
+              let holds = try compareWithImmediate(registers[a], word, fiber, frameIndex, ip, <=)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
+              }
+            case .skipUnlessGreaterInt:
+              let holds = try compareWithImmediate(registers[a], word, fiber, frameIndex, ip, >)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
+              }
+            case .skipUnlessGreaterEqualInt:
+              let holds = try compareWithImmediate(registers[a], word, fiber, frameIndex, ip, >=)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
+              }
+            case .skipUnlessEqualInt:
+              let holds = try compareWithImmediate(registers[a], word, fiber, frameIndex, ip, ==)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessTruthy:
-              if registers[a].isTruthy != (Instruction.c(word) != 0) {
-                pc &+= 1
-              } else if let leaves = try takeFollowingJump(code, &pc, fiber, frameIndex) {
+              if let leaves = try skip(unless: registers[a].isTruthy, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
             case .jump:
-              pc &+= Instruction.sJ(word)
+              ip += Instruction.sJ(word)
             case .loop:
-              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+              if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-              pc &+= Instruction.sJ(word)
+              ip += Instruction.sJ(word)
             case .tailCall:
               let callee = registers[a]
-              let argumentCount = Instruction.b(word)
               if callee.tag == .object && callee.objectKind == .closure {
-                if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                   if leaves { return .null } else { continue fiberLoop }
                 }
-                fiber.frames[frameIndex].pc = pc
-                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
+                fiber.frames[frameIndex].ip = ip
+                let target = callee.unmanagedClosure
                 let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-                var argumentCount = argumentCount
+                var argumentCount = Instruction.b(word)
                 if argumentCount != fastArity {
                   argumentCount = try adjustArguments(
                     target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                   registers = fiber.stack + base
                 }
-                if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+                if fiber.frames[frameIndex].flags.contains(.capturesRegisters) {
+                  fiber.closeUpvalues(from: base)
+                  fiber.frames[frameIndex].flags.remove(.capturesRegisters)
+                }
                 // Reuse this frame: move the callee and its arguments down to base - 1.
-                let stack = fiber.stack
-                (stack + base - 1).update(from: registers + a, count: argumentCount + 1)
+                (registers - 1).update(from: registers + a, count: argumentCount + 1)
                 if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
-                let moved = fiber.stack
+                let code = target._withUnsafeGuaranteedRef { $0.code }
                 fiber.frames[frameIndex].closure = target
-                fiber.frames[frameIndex].pc = 0
+                fiber.frames[frameIndex].ip = code
                 closure = target
-                registers = moved + base
-                pc = 0
-                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                registers = fiber.stack + base
+                ip = code
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
               } else {
                 // Not a script function (a class, a built-in): an ordinary call, which the
                 // `returnValue a 1` the compiler emits after every `tailCall` then returns.
                 fallthrough
               }
             case .call, .callGeneral:
-              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+              if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
               var argumentCount = Instruction.b(word)
+              var callee = registers[a]
+              // The common case first: a script function called with the arguments it takes,
+              // with room for its frame and registers.
+              if UInt8(truncatingIfNeeded: word) != Opcode.callGeneral.rawValue && callee.tag == .object
+                && callee.objectKind == .closure
+              {
+                let target = callee.unmanagedClosure
+                let (fastArity, registerCount, code) = target._withUnsafeGuaranteedRef {
+                  ($0.fastArity, $0.registerCount, $0.code)
+                }
+                let newBase = base &+ a &+ 1
+                if argumentCount == fastArity && frameIndex &+ 1 < fiber.frameCapacity
+                  && newBase &+ registerCount <= fiber.stackCapacity
+                {
+                  fiber.frames[frameIndex].ip = ip
+                  frameIndex &+= 1
+                  fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
+                  fiber.frameCount = frameIndex &+ 1
+                  closure = target
+                  base = newBase
+                  registers += a &+ 1
+                  ip = code
+                  constants = target._withUnsafeGuaranteedRef { $0.constants }
+                  continue
+                }
+              }
               var isBound = false
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               if UInt8(truncatingIfNeeded: word) == Opcode.callGeneral.rawValue {
                 let bound = try callGeneral(at: base + a, count: argumentCount, shape: constants[Instruction.c(word)])
                 registers = fiber.stack + base
                 guard let bound else { continue }
                 argumentCount = bound
                 isBound = true
+                callee = registers[a]
               }
-              let callee = registers[a]
               if callee.tag == .object && callee.objectKind == .closure {
-                let target = Unmanaged<ClosureObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(callee.payload))!)
-                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-                if argumentCount != fastArity && !isBound {
+                let target = callee.unmanagedClosure
+                let registerCount = target._withUnsafeGuaranteedRef { $0.registerCount }
+                if argumentCount != target._withUnsafeGuaranteedRef({ $0.fastArity }) && !isBound {
                   argumentCount = try adjustArguments(
                     target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                 }
                 if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
                 let newBase = base + a + 1
                 if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-                let stack = fiber.stack
+                let code = target._withUnsafeGuaranteedRef { $0.code }
                 frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+                fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
                 fiber.frameCount = frameIndex + 1
                 closure = target
                 base = newBase
-                registers = stack + base
-                pc = 0
-                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                registers = fiber.stack + base
+                ip = code
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
               } else if callee.tag == .object && callee.objectKind == .classObject,
                 let target = callee.withObject(as: ClassObject.self, { $0.initializer.map(Unmanaged.passUnretained) })
               {
@@ -312,13 +344,13 @@ extension VM {
                   fiber.ensureStack(newBase + registerCount + 1)
                 }
                 frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase, returnsSelf: true)
+                fiber.frames[frameIndex] = CallFrame(closure: target, base: newBase, returnsSelf: true)
                 fiber.frameCount = frameIndex + 1
                 closure = target
                 base = newBase
                 registers = fiber.stack + base
-                pc = 0
-                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                ip = fiber.frames[frameIndex].ip
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
               } else {
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -326,49 +358,65 @@ extension VM {
                 registers[a] = result
               }
             case .returnValue:
+              let flags = fiber.frames[frameIndex].flags
+              let result = Instruction.b(word) == 0 ? Value.null : registers[a]
+              if flags.rawValue == 0 && frameIndex != 0 {
+                // The common case: back to the calling frame in this loop.
+                registers[-1] = result
+                fiber.frameCount = frameIndex
+                frameIndex &-= 1
+                let caller = fiber.frames[frameIndex]
+                closure = caller.closure
+                ip = caller.ip
+                base = caller.base
+                registers = fiber.stack + caller.base
+                constants = closure._withUnsafeGuaranteedRef { $0.constants }
+                continue
+              }
               let frame = fiber.frames[frameIndex]
-              let result = frame.returnsSelf ? registers[0] : Instruction.b(word) == 0 ? Value.null : registers[a]
-              if fiber.openUpvalues.map({ $0.stackIndex >= base }) ?? false { fiber.closeUpvalues(from: base) }
+              let value = frame.returnsSelf ? registers[0] : result
+              if frame.flags.contains(.capturesRegisters) { fiber.closeUpvalues(from: base) }
               fiber.frameCount = frameIndex
-              if frame.stopsLoop { return result }
+              if frame.stopsLoop { return value }
               if frameIndex == 0 {
                 // A fiber this loop resumed has returned: back to its resumer.
-                try finishResumed(fiber, result: result)
+                try finishResumed(fiber, result: value)
                 continue fiberLoop
               }
               if frame.clause != .none {
-                try endClause(frame, result: result)
+                try endClause(frame, result: value)
                 continue fiberLoop
               }
-              registers[-1] = result
+              registers[-1] = value
               frameIndex -= 1
-              closure = fiber.frames[frameIndex].closure
-              pc = fiber.frames[frameIndex].pc
-              base = fiber.frames[frameIndex].base
+              let caller = fiber.frames[frameIndex]
+              closure = caller.closure
+              ip = caller.ip
+              base = caller.base
               registers = fiber.stack + base
-              (code, constants) = closure._withUnsafeGuaranteedRef { $0.hotPointers }
+              constants = closure._withUnsafeGuaranteedRef { $0.constants }
             case .jumpIfDefined:
-              if registers[a].tag != .undefined { pc &+= Instruction.sBx(word) }
+              if registers[a].tag != .undefined { ip += Instruction.sBx(word) }
             case .jumpIfNil:
-              if registers[a].tag == .null { pc &+= Instruction.sBx(word) }
+              if registers[a].tag == .null { ip += Instruction.sBx(word) }
             case .jumpIfNotNil:
-              if registers[a].tag != .null { pc &+= Instruction.sBx(word) }
+              if registers[a].tag != .null { ip += Instruction.sBx(word) }
             case .appendSpread:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try appendSpread(registers[a], registers[Instruction.b(word)])
             case .newList:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = .object(heap.allocate(ListObject(capacity: Instruction.b(word))))
             case .appendList:
               registers[a].withObject(as: ListObject.self) { $0.append(registers[Instruction.b(word)]) }
             case .newMap:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = .object(heap.allocate(MapObject(vm: self)))
             case .insertMap:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
             case .newTuple:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let start = Instruction.b(word)
               let elements = Array(UnsafeBufferPointer(start: registers + start, count: Instruction.c(word)))
               registers[a] = .object(heap.allocate(TupleObject(elements)))
@@ -391,7 +439,7 @@ extension VM {
                   continue
                 }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try getIndex(object, index)
             case .setIndex:
               let object = registers[a]
@@ -412,11 +460,11 @@ extension VM {
                 object.withObject(as: MapObject.self) { $0.set(index, value) }
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try setIndex(object, index, value)
             case .getMember:
               let object = registers[Instruction.b(word)]
-              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
               if object.tag == .object && object.objectKind == .instance {
                 let cached: Value? = object.withObject(as: InstanceObject.self) { instance in
                   instance.classSerial == cache.pointee.classSerial && cache.pointee.method == nil
@@ -427,12 +475,12 @@ extension VM {
                   continue
                 }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try getMember(object, name: constants[Instruction.c(word)])
               cacheField(cache, object, constants[Instruction.c(word)])
             case .setMember:
               let object = registers[a]
-              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
               if object.tag == .object && object.objectKind == .instance {
                 let value = registers[Instruction.c(word)]
                 let stored: Bool = object.withObject(as: InstanceObject.self) { instance in
@@ -444,17 +492,17 @@ extension VM {
                 }
                 if stored { continue }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
               cacheField(cache, object, constants[Instruction.b(word)])
             case .invoke:
-              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+              if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let receiver = registers[a]
               var argumentCount = Instruction.b(word)
-              let cache = closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1)
+              let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
               var cachedMethod: Unmanaged<ClosureObject>?
               if receiver.tag == .object && receiver.objectKind == .instance {
                 cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
@@ -483,14 +531,15 @@ extension VM {
                 if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
                 let newBase = base + a + 1
                 if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+                let code = target._withUnsafeGuaranteedRef { $0.code }
                 frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, pc: 0, base: newBase)
+                fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
                 fiber.frameCount = frameIndex + 1
                 closure = target
                 base = newBase
                 registers = fiber.stack + base
-                pc = 0
-                (code, constants) = target._withUnsafeGuaranteedRef { $0.hotPointers }
+                ip = code
+                constants = target._withUnsafeGuaranteedRef { $0.constants }
                 continue
               }
               // `module.function(…)` at a site that has looked the member up before: modules
@@ -531,21 +580,21 @@ extension VM {
               registers = fiber.stack + base
               registers[a] = result
             case .forPrepare:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               if try prepareRangeLoop(registers + a) {
                 registers[a + 3] = registers[a]
               } else {
-                pc &+= Instruction.sBx(word)
+                ip += Instruction.sBx(word)
               }
             case .forLoop:
               let index = registers[a].asInt
               if index < registers[a + 1].asInt {
-                if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+                if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                   if leaves { return .null } else { continue fiberLoop }
                 }
                 registers[a] = .int(index &+ 1)
                 registers[a + 3] = .int(index &+ 1)
-                pc &+= Instruction.sBx(word)
+                ip += Instruction.sBx(word)
               }
             case .iterate:
               let iterable = registers[a]
@@ -557,14 +606,14 @@ extension VM {
                 }
                 if element.tag == .undefined {
                   registers[a + 1] = .int(Int64(position))
-                  pc &+= Instruction.sBx(word)
+                  ip += Instruction.sBx(word)
                 } else {
                   registers[a + 1] = .int(Int64(position + 1))
                   registers[a + 3] = element
                 }
                 continue
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               if iterable.tag == .object && iterable.objectKind == .instance,
                 let instance = iterable.object(as: InstanceObject.self)
               {
@@ -576,60 +625,60 @@ extension VM {
               if registers[a].tag == .object && registers[a].objectKind == .fiber {
                 // A generator runs in this loop, like `resume`: when it yields or ends, the
                 // loop comes back to this instruction, which then sees how it stopped.
-                fiber.frames[frameIndex].pc = pc &- 1
+                fiber.frames[frameIndex].ip = ip - 1
                 guard let hasElement = try stepGenerator(registers + a, resultRegister: base + a + 2) else {
                   continue fiberLoop
                 }
-                fiber.frames[frameIndex].pc = pc
-                if !hasElement { pc &+= Instruction.sBx(word) }
+                fiber.frames[frameIndex].ip = ip
+                if !hasElement { ip += Instruction.sBx(word) }
                 continue
               }
               if let element = try nextElement(registers + a) {
                 registers[a + 3] = element
               } else {
-                pc &+= Instruction.sBx(word)
+                ip += Instruction.sBx(word)
               }
             case .makeRange:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let lower = Instruction.b(word)
               registers[a] = try makeRange(registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0)
             case .isInstance:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = .bool(
                 try isInstance(registers[Instruction.b(word)], ofType: registers[Instruction.c(word)]))
             case .skipIfShape:
-              if hasShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word)) { pc &+= 1 }
+              if hasShape(registers[a], count: Instruction.b(word), kind: Instruction.c(word)) { ip += 1 }
             case .skipIfMatches:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let pattern = registers[Instruction.b(word)]
               let matches =
                 Instruction.c(word) == 0
                 ? try isInstance(registers[a], ofType: pattern) : try matchesPath(registers[a], pattern)
-              if matches { pc &+= 1 }
+              if matches { ip += 1 }
             case .skipIfInRange:
               let lower = Instruction.b(word)
               if isInRange(registers[a], registers[lower], registers[lower + 1], isClosed: Instruction.c(word) != 0) {
-                pc &+= 1
+                ip += 1
               }
             case .matchFailed:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
             case .interpolate:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
             case .throwValue:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               throw thrownValue(registers[a])
             case .importModule:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let module = try importModule(constants[Instruction.bx(word)], from: closure)
               registers = fiber.stack + base
               registers[a] = module
             case .importMember:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
             case .newClass:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let superIndex = Instruction.b(word)
               registers[a] = try makeClass(
                 name: constants[Instruction.c(word)], superclass: superIndex == 255 ? nil : registers[superIndex])
@@ -638,7 +687,7 @@ extension VM {
             case .defineMethod:
               defineMethod(registers[a], registers[Instruction.b(word)], key: constants[Instruction.c(word)])
             case .getSuper:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = try superMember(
                 registers[Instruction.b(word)], name: constants[Instruction.c(word)], from: closure)
             case .setClassFlavor:
@@ -650,14 +699,14 @@ extension VM {
                 $0.fields[Instruction.b(word)] = registers[Instruction.c(word)]
               }
             case .defineCase:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               defineCase(registers[a], registers[Instruction.b(word)])
             case .recordField:
               registers[a] = positionalField(registers[Instruction.b(word)], Instruction.c(word))
             case .skipIfCase:
-              if isCase(registers[a], named: constants[Instruction.bx(word)]) { pc &+= 1 }
+              if isCase(registers[a], named: constants[Instruction.bx(word)]) { ip += 1 }
             case .emitSignal:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let payload = registers[Instruction.b(word)]
               let signal = try suspendingSignal(
                 Instruction.c(word) == 0 ? nil : registers[Instruction.b(word) + 1], payload)
@@ -671,31 +720,31 @@ extension VM {
               return payload
             case .closeIterator:
               if let target = registers[a].object(as: FiberObject.self), target.state.status == .suspended {
-                fiber.frames[frameIndex].pc = pc
+                fiber.frames[frameIndex].ip = ip
                 try closeIterator(target.state)
                 registers = fiber.stack + base
               }
             case .newEffect:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               registers[a] = makeEffect(constants[Instruction.bx(word)])
             case .handle:
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try beginHandle(at: base + a, clauseCount: Instruction.b(word), shape: constants[Instruction.c(word)])
               continue fiberLoop
             case .perform:
-              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+              if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               try perform(
                 at: base + a, count: Instruction.b(word), operation: constants[Instruction.c(word)],
-                cache: closure._withUnsafeGuaranteedRef { $0.caches } + (pc - 1))
+                cache: closure._withUnsafeGuaranteedRef { $0.cache(before: ip) })
               continue fiberLoop
             case .resumeContinuation, .discontinueContinuation, .tailResume:
-              if let leaves = try chargeSafepoint(fiber, frameIndex, pc) {
+              if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-              fiber.frames[frameIndex].pc = pc
+              fiber.frames[frameIndex].ip = ip
               let op = UInt8(truncatingIfNeeded: word)
               let continuation = registers[Instruction.b(word)]
               let value = registers[Instruction.c(word)]
@@ -750,29 +799,58 @@ extension VM {
   }
 
   /// A safepoint (SEMANTICS B1): charges one tick of fuel. When the countdown is spent the
-  /// slow path runs with the frame's pc rewound to the instruction; non-nil means the fiber
+  /// slow path runs with the frame's ip rewound to the instruction; non-nil means the fiber
   /// paused (true: leave the loop, false: carry on with the fiber that runs now).
   @inline(__always)
-  func chargeSafepoint(_ fiber: Fiber, _ frameIndex: Int, _ pc: Int) throws(RuntimeError) -> Bool? {
+  func chargeSafepoint(
+    _ fuelTicks: UnsafeMutablePointer<Int>, _ fiber: Fiber, _ frameIndex: Int, _ ip: UnsafeMutablePointer<UInt32>
+  ) throws(RuntimeError) -> Bool? {
     fuelTicks.pointee &-= 1
     guard fuelTicks.pointee < 0 else { return nil }
-    fiber.frames[frameIndex].pc = pc &- 1
+    fiber.frames[frameIndex].ip = ip - 1
     return try fuelSafepoint()
+  }
+
+  /// A compare-and-skip: skips the next instruction (a jump) unless `holds` matches the
+  /// instruction's sense (C = 1 inverts it); otherwise takes that jump in the same dispatch.
+  /// Non-nil as for `chargeSafepoint`.
+  @inline(__always)
+  func skip(
+    unless holds: Bool, _ word: UInt32, _ ip: inout UnsafeMutablePointer<UInt32>, _ fiber: Fiber, _ frameIndex: Int
+  ) throws(RuntimeError) -> Bool? {
+    if holds != (Instruction.c(word) != 0) {
+      ip += 1
+      return nil
+    }
+    return try takeFollowingJump(&ip, fiber, frameIndex)
+  }
+
+  /// Register A against the immediate in B: inline for an int, else the general comparison
+  /// (a float, or a type error) with the frame's ip saved.
+  @inline(__always)
+  func compareWithImmediate(
+    _ left: Value, _ word: UInt32, _ fiber: Fiber, _ frameIndex: Int, _ ip: UnsafeMutablePointer<UInt32>,
+    _ compare: (Int64, Int64) -> Bool
+  ) throws(RuntimeError) -> Bool {
+    let immediate = Int64(Instruction.sB(word))
+    if left.tag == .int { return compare(left.asInt, immediate) }
+    fiber.frames[frameIndex].ip = ip
+    return try compareWithImmediate(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self), left, immediate)
   }
 
   /// A compare-and-skip whose condition held: takes the jump after it in the same dispatch
   /// (a loop's back edge is one of these, and a safepoint). Non-nil as for `chargeSafepoint`.
   @inline(__always)
-  func takeFollowingJump(_ code: UnsafeMutablePointer<UInt32>, _ pc: inout Int, _ fiber: Fiber, _ frameIndex: Int)
+  func takeFollowingJump(_ ip: inout UnsafeMutablePointer<UInt32>, _ fiber: Fiber, _ frameIndex: Int)
     throws(RuntimeError) -> Bool?
   {
-    let next = code[pc]
+    let next = ip.pointee
     if UInt8(truncatingIfNeeded: next) == Opcode.loop.rawValue,
-      let leaves = try chargeSafepoint(fiber, frameIndex, pc &+ 1)
+      let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip + 1)
     {
       return leaves
     }
-    pc &+= 1 &+ Instruction.sJ(next)
+    ip += 1 &+ Instruction.sJ(next)
     return nil
   }
 }

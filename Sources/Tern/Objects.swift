@@ -622,10 +622,12 @@ final class ClosureObject: HeapObject {
   let registerCount: Int
   unowned(unsafe) let module: ModuleObject
 
-  /// What the dispatch loop keeps in locals while this closure runs: its code and
-  /// constants (globals and caches it reads through the closure when it needs them).
+  /// The member cache of the instruction before `ip` (the one running): caches run parallel
+  /// to the code.
   @inline(__always)
-  var hotPointers: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Value>) { (code, constants) }
+  func cache(before ip: UnsafeMutablePointer<UInt32>) -> UnsafeMutablePointer<MemberCache> {
+    caches + (code.distance(to: ip) &- 1)
+  }
 
   /// For a method: the class that defines it (where `super` starts looking). Kept alive by
   /// the collector (traced below), so no reference count is needed.

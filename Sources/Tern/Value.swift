@@ -55,23 +55,32 @@ struct Value {
     return object as? T
   }
 
+  /// The object's address, for the hot paths: an object value's payload is never zero, so
+  /// the unwrap is unchecked.
+  @inline(__always)
+  private var objectAddress: UnsafeRawPointer { UnsafeRawPointer(bitPattern: UInt(payload)).unsafelyUnwrapped }
+
   /// The object's kind without touching its reference count.
+  @inline(__always)
   var objectKind: ObjectKind {
-    Unmanaged<HeapObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)._withUnsafeGuaranteedRef {
-      $0.kind
-    }
+    Unmanaged<HeapObject>.fromOpaque(objectAddress)._withUnsafeGuaranteedRef { $0.kind }
   }
 
-  /// Runs `body` on the object, assumed to be a `T`, without retaining it.
   /// The continuation this value is, unretained; nil for any other value.
   @inline(__always)
   var continuation: Unmanaged<ContinuationObject>? {
     guard tag == .object && objectKind == .continuation else { return nil }
-    return Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)
+    return Unmanaged.fromOpaque(objectAddress)
   }
 
+  /// The closure this value is (its kind checked by the caller), unretained.
+  @inline(__always)
+  var unmanagedClosure: Unmanaged<ClosureObject> { Unmanaged.fromOpaque(objectAddress) }
+
+  /// Runs `body` on the object, assumed to be a `T`, without retaining it.
+  @inline(__always)
   func withObject<T: HeapObject, R>(as type: T.Type, _ body: (T) -> R) -> R {
-    Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(payload))!)._withUnsafeGuaranteedRef(body)
+    Unmanaged<T>.fromOpaque(objectAddress)._withUnsafeGuaranteedRef(body)
   }
 
   /// Identity: same tag and same bits (floats compare as numbers elsewhere).
