@@ -165,27 +165,26 @@ extension VM {
               let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
               registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
             case .less, .lessEqual:
-              fiber.frames[frameIndex].ip = ip
               let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
               registers[a] = .bool(
-                try compare(registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual))
+                try isLess(
+                  registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual, fiber,
+                  frameIndex, ip))
             case .skipUnlessEqual:
               let holds = quickEqual(registers[a], registers[Instruction.b(word)])
               if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
-            case .skipUnlessLess, .skipUnlessLessEqual:
-              let left = registers[a]
-              let right = registers[Instruction.b(word)]
-              let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.skipUnlessLessEqual.rawValue
-              let result: Bool
-              if left.tag == .int && right.tag == .int {
-                result = orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt
-              } else {
-                fiber.frames[frameIndex].ip = ip
-                result = try compare(left, right, orEqual: orEqual)
+            case .skipUnlessLess:
+              let holds = try isLess(
+                registers[a], registers[Instruction.b(word)], orEqual: false, fiber, frameIndex, ip)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
               }
-              if let leaves = try skip(unless: result, word, &ip, fiber, frameIndex) {
+            case .skipUnlessLessEqual:
+              let holds = try isLess(
+                registers[a], registers[Instruction.b(word)], orEqual: true, fiber, frameIndex, ip)
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
             // Each comparison with an immediate is its own case: one dispatch, no second switch.
@@ -823,6 +822,20 @@ extension VM {
       return nil
     }
     return try takeFollowingJump(&ip, fiber, frameIndex)
+  }
+
+  /// `<` (or `<=`): inline for two ints or two floats, else the general comparison (mixed
+  /// numbers, strings, operator methods, a type error) with the frame's ip saved.
+  @inline(__always)
+  func isLess(
+    _ left: Value, _ right: Value, orEqual: Bool, _ fiber: Fiber, _ frameIndex: Int, _ ip: UnsafeMutablePointer<UInt32>
+  ) throws(RuntimeError) -> Bool {
+    if left.tag == .int && right.tag == .int { return orEqual ? left.asInt <= right.asInt : left.asInt < right.asInt }
+    if left.tag == .float && right.tag == .float {
+      return orEqual ? left.asFloat <= right.asFloat : left.asFloat < right.asFloat
+    }
+    fiber.frames[frameIndex].ip = ip
+    return try compare(left, right, orEqual: orEqual)
   }
 
   /// Register A against the immediate in B: inline for an int, else the general comparison

@@ -14,6 +14,7 @@ struct Value {
     case undefined, null, bool, int, float, symbol, object
   }
 
+  @inline(__always)
   init(payload: UInt64, tag: Tag) {
     self.payload = payload
     self.tag = tag
@@ -24,22 +25,32 @@ struct Value {
   static let `true` = Value(payload: 1, tag: .bool)
   static let `false` = Value(payload: 0, tag: .bool)
 
+  @inline(__always)
   static func int(_ value: Int64) -> Value { Value(payload: UInt64(bitPattern: value), tag: .int) }
+  @inline(__always)
   static func float(_ value: Double) -> Value { Value(payload: value.bitPattern, tag: .float) }
+  @inline(__always)
   static func bool(_ value: Bool) -> Value { Value(payload: value ? 1 : 0, tag: .bool) }
   static func symbol(_ id: Int) -> Value { Value(payload: UInt64(id), tag: .symbol) }
   static func object(_ object: HeapObject) -> Value {
     Value(payload: UInt64(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque())), tag: .object)
   }
 
+  @inline(__always)
   var isInt: Bool { tag == .int }
+  @inline(__always)
   var asInt: Int64 { Int64(bitPattern: payload) }
+  @inline(__always)
   var asFloat: Double { Double(bitPattern: payload) }
+  @inline(__always)
   var asBool: Bool { payload != 0 }
+  @inline(__always)
   var isNil: Bool { tag == .null }
+  @inline(__always)
   var isObject: Bool { tag == .object }
 
   /// Only `nil` and `false` are falsy.
+  @inline(__always)
   var isTruthy: Bool {
     tag == .bool ? payload != 0 : tag != .null
   }
