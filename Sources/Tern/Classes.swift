@@ -145,6 +145,51 @@ extension VM {
   func cacheMethod(_ cache: UnsafeMutablePointer<MemberCache>, _ instance: InstanceObject, _ method: ClosureObject) {
     cache.pointee = MemberCache(classSerial: instance.classSerial, slot: 0, method: Unmanaged.passUnretained(method))
   }
+
+  /// An `invoke` site's miss on an instance: the class's method `name` (nil when the name is
+  /// a field or unknown), cached for the next call.
+  @inline(never)
+  func lookUpMethod(of receiver: Value, name: Value, cache: UnsafeMutablePointer<MemberCache>)
+    -> Unmanaged<ClosureObject>?
+  {
+    receiver.withObject(as: InstanceObject.self) { instance in
+      guard let method = instance.cls.methods[memberName(name)] else { return nil }
+      cacheMethod(cache, instance, method)
+      return Unmanaged.passUnretained(method)
+    }
+  }
+}
+
+// The dispatch loop's fast paths on objects, as always-inlined functions: a closure written
+// in the loop itself may be left out of line (the loop is too large for the optimizer to
+// inline into), but one written here is inlined into these first.
+
+extension InstanceObject {
+  /// The method an `invoke` site cached for the receiver's class, if it matches.
+  @inline(__always)
+  static func cachedMethod(of receiver: Value, _ cache: UnsafeMutablePointer<MemberCache>)
+    -> Unmanaged<ClosureObject>?
+  {
+    receiver.withObject(as: InstanceObject.self) { $0.classSerial == cache.pointee.classSerial }
+      ? cache.pointee.method : nil
+  }
+}
+
+extension MapObject {
+  @inline(__always)
+  static func get(_ key: Value, in map: Value) -> Value? { map.withObject(as: MapObject.self) { $0.get(key) } }
+
+  @inline(__always)
+  static func set(_ key: Value, _ value: Value, in map: Value) {
+    map.withObject(as: MapObject.self) { $0.set(key, value) }
+  }
+}
+
+extension NativeFunctionObject {
+  @inline(__always)
+  static func floatFunction(of function: Value) -> ((Double) -> Double)? {
+    function.withObject(as: NativeFunctionObject.self) { $0.floatFunction }
+  }
 }
 
 // MARK: - Records and enums

@@ -433,7 +433,7 @@ extension VM {
                 }
               }
               if object.tag == .object && object.objectKind == .map {
-                if let value = object.withObject(as: MapObject.self, { $0.get(index) }) {
+                if let value = MapObject.get(index, in: object) {
                   registers[a] = value
                   continue
                 }
@@ -456,7 +456,7 @@ extension VM {
               if object.tag == .object && object.objectKind == .map
                 && (index.tag != .object || index.objectKind == .string)
               {
-                object.withObject(as: MapObject.self) { $0.set(index, value) }
+                MapObject.set(index, value, in: object)
                 continue
               }
               fiber.frames[frameIndex].ip = ip
@@ -504,16 +504,9 @@ extension VM {
               let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
               var cachedMethod: Unmanaged<ClosureObject>?
               if receiver.tag == .object && receiver.objectKind == .instance {
-                cachedMethod = receiver.withObject(as: InstanceObject.self) { instance in
-                  if instance.classSerial == cache.pointee.classSerial, let method = cache.pointee.method {
-                    return method
-                  }
-                  guard let method = instance.cls.methods[memberName(constants[Instruction.c(word)])] else {
-                    return nil
-                  }
-                  cacheMethod(cache, instance, method)
-                  return Unmanaged.passUnretained(method)
-                }
+                cachedMethod =
+                  InstanceObject.cachedMethod(of: receiver, cache)
+                  ?? lookUpMethod(of: receiver, name: constants[Instruction.c(word)], cache: cache)
               }
               if let cachedMethod {
                 let target = cachedMethod
@@ -550,7 +543,7 @@ extension VM {
                 let argument = registers[a + 1]
                 if argumentCount == 1 && (argument.tag == .float || argument.tag == .int)
                   && member.tag == .object && member.objectKind == .native,
-                  let function = member.withObject(as: NativeFunctionObject.self, { $0.floatFunction })
+                  let function = NativeFunctionObject.floatFunction(of: member)
                 {
                   registers[a] = .float(function(argument.tag == .float ? argument.asFloat : Double(argument.asInt)))
                   continue

@@ -201,6 +201,9 @@ final class MapObject: HeapObject {
   /// unused.
   private var isDense = true
   private var denseBase: Int64 = 0
+  /// In dense mode: how many entries at the front are dead (removing keys in order leaves a
+  /// run of them, which compaction then drops with one move).
+  private var deadPrefix = 0
   unowned(unsafe) let vm: VM
 
   init(vm: VM, isSet: Bool = false) {
@@ -290,7 +293,29 @@ final class MapObject: HeapObject {
     return entries[Int(table[slot]) - 1].value
   }
 
+  /// Inlined where it is called: a dense map's update, or an append that extends its run,
+  /// stores in place; anything else goes to `insert`.
+  @inline(__always)
   func set(_ key: Value, _ value: Value) {
+    if isDense && key.tag == .int {
+      // Wrapping is safe: an offset in range means `key` is a key of the run.
+      let offset = key.asInt &- denseBase
+      if offset >= 0 && offset < Int64(entryCount) && entries[Int(offset)].key.tag != .undefined {
+        entries[Int(offset)].value = value
+        return
+      }
+      if offset == Int64(entryCount) && entryCount > 0 && entryCount < entryCapacity {
+        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: key.asInt)))
+        entryCount += 1
+        count += 1
+        return
+      }
+    }
+    insert(key, value)
+  }
+
+  @inline(never)
+  private func insert(_ key: Value, _ value: Value) {
     // An int hashes as itself (`VM.hashKey`): no call for the common dense case.
     let hash = key.tag == .int ? Int(Int32(truncatingIfNeeded: key.asInt)) : slotHash(key)
     if isDense {
@@ -346,8 +371,27 @@ final class MapObject: HeapObject {
       count -= 1
       if count == 0 {
         entryCount = 0
-      } else if entryCount > 32 && count < entryCount / 2 {
-        rebuild(capacity: max(8, count * 2))
+        deadPrefix = 0
+        return removed
+      }
+      // Keep the dead entries at either end out of the way: the front ones counted, the
+      // back ones dropped (the next key of the run goes where they were).
+      if index == deadPrefix {
+        while entries[deadPrefix].key.tag == .undefined { deadPrefix += 1 }
+      }
+      if index == entryCount - 1 {
+        while entries[entryCount - 1].key.tag == .undefined { entryCount -= 1 }
+      }
+      if entryCount > 32 && count < entryCount / 2 {
+        if deadPrefix + count == entryCount {
+          // The live entries are one block: move it to the front.
+          entries.update(from: entries + deadPrefix, count: count)
+          denseBase &+= Int64(deadPrefix)
+          entryCount = count
+          deadPrefix = 0
+        } else {
+          rebuild(capacity: max(8, count * 2))
+        }
       }
       return removed
     }
@@ -371,6 +415,7 @@ final class MapObject: HeapObject {
       live += 1
     }
     entryCount = live
+    deadPrefix = 0
     if capacity > entryCapacity { growEntries(to: capacity) }
     if isDense {
       // Still a run of consecutive ints after compaction? Then no table is needed.
