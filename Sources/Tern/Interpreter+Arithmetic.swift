@@ -6,15 +6,21 @@ import TernBytecode
 
 extension VM {
   /// `==` with its common cases inline: `x == nil` (only nil equals nil), two ints, an
-  /// object compared with itself, two strings.
+  /// object compared with itself, two strings, a string and a value that is not an object.
   @inline(__always)
   func quickEqual(_ left: Value, _ right: Value) -> Bool {
     if left.tag == .null || right.tag == .null { return left.tag == right.tag }
     if left.tag == .int && right.tag == .int { return left.payload == right.payload }
-    // The same object (or the same string constant) is equal to itself.
-    if left.tag == .object && right.tag == .object {
-      if left.payload == right.payload { return true }
-      if left.objectKind == .string && right.objectKind == .string { return stringsEqual(left, right) }
+    if left.tag == .object {
+      if right.tag == .object {
+        // The same object (or the same string constant) is equal to itself.
+        if left.payload == right.payload { return true }
+        if left.objectKind == .string && right.objectKind == .string { return stringsEqual(left, right) }
+      } else if left.objectKind == .string {
+        return false
+      }
+    } else if right.tag == .object && right.objectKind == .string {
+      return false
     }
     return valuesEqual(left, right)
   }
@@ -23,8 +29,9 @@ extension VM {
   /// canonical equivalence.
   @inline(__always)
   func stringsEqual(_ left: Value, _ right: Value) -> Bool {
-    left.withObject(as: StringObject.self) { a in right.withObject(as: StringObject.self) { b in a.hasSameBytes(as: b) }
-    }
+    let (a, aCount) = StringObject.bytes(of: left)
+    let (b, bCount) = StringObject.bytes(of: right)
+    return aCount == bCount && (aCount == 0 || memcmp(a, b, aCount) == 0)
   }
 
   /// A number in one of its three representations.

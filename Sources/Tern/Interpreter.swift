@@ -175,6 +175,11 @@ extension VM {
               if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
+            case .skipUnlessEqualConstant:
+              let holds = quickEqual(registers[a], constants[Instruction.b(word)])
+              if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
+                if leaves { return .null } else { continue fiberLoop }
+              }
             case .skipUnlessLess:
               let holds = try isLess(
                 registers[a], registers[Instruction.b(word)], orEqual: false, fiber, frameIndex, ip)

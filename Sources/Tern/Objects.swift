@@ -104,8 +104,10 @@ final class StringObject: HeapObject {
     return cachedHash
   }
 
-  func hasSameBytes(as other: StringObject) -> Bool {
-    byteCount == other.byteCount && (byteCount == 0 || memcmp(bytes, other.bytes, byteCount) == 0)
+  /// The UTF-8 bytes of a string value, for the dispatch loop's comparisons.
+  @inline(__always)
+  static func bytes(of string: Value) -> (UnsafeMutablePointer<UInt8>, Int) {
+    string.withObject(as: StringObject.self) { ($0.bytes, $0.byteCount) }
   }
 
   override var byteSize: Int { 64 + 2 * byteCount }

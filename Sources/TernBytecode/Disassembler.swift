@@ -47,7 +47,7 @@ public enum Disassembler {
       case .getMember, .invoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod, .getSuper,
         .handle, .perform:
         text += constantComment(Instruction.c(word), proto)
-      case .setMember:
+      case .setMember, .skipUnlessEqualConstant:
         text += constantComment(Instruction.b(word), proto)
       case .addInt, .subtractInt:
         text = name + "\(a) \(Instruction.b(word)) \(Instruction.sC(word))"

@@ -13,7 +13,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case bitAnd, bitOr, bitXor, shiftLeft, shiftRight
   case negate, not, bitNot
   case equal, notEqual, identical, notIdentical, less, lessEqual
-  case skipUnlessEqual, skipUnlessLess, skipUnlessLessEqual
+  case skipUnlessEqual, skipUnlessEqualConstant, skipUnlessLess, skipUnlessLessEqual
   case skipUnlessLessInt, skipUnlessLessEqualInt, skipUnlessGreaterInt, skipUnlessGreaterEqualInt, skipUnlessEqualInt
   case skipUnlessTruthy
   case jump, loop
@@ -93,6 +93,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .less: return "R[A] := R[B] < R[C]"
     case .lessEqual: return "R[A] := R[B] <= R[C]"
     case .skipUnlessEqual: return "if (R[A] == R[B]) != C then skip the next instruction"
+    case .skipUnlessEqualConstant: return "if (R[A] == K[B]) != C then skip the next instruction"
     case .skipUnlessLess: return "if (R[A] < R[B]) != C then skip the next instruction"
     case .skipUnlessLessEqual: return "if (R[A] <= R[B]) != C then skip the next instruction"
     case .skipUnlessLessInt: return "if (R[A] < sB) != C then skip the next instruction"

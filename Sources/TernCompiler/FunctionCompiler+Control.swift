@@ -95,6 +95,15 @@ extension FunctionCompiler {
       emit(Instruction.abc(opcode, leftRegister, Int(value) & 0xFF, k))
       return (emitJump(), register)
     }
+    if op == .equal || op == .notEqual, !needsRight, let literal = Self.comparableConstant(right) {
+      // `x == "text"` (or a float or symbol literal): compared with the constant in place.
+      let index = constant(literal)
+      if index <= 255 {
+        currentRange = left.range.union(right.range)
+        emit(Instruction.abc(.skipUnlessEqualConstant, leftRegister, index, op == .equal ? k : 1 - k))
+        return (emitJump(), -1)
+      }
+    }
     let rightRegister = registerFor(right)
     currentRange = left.range.union(right.range)
     switch op {
@@ -110,6 +119,16 @@ extension FunctionCompiler {
       emit(Instruction.abc(.skipUnlessTruthy, register, 0, op == .identical ? k : 1 - k))
     }
     return (emitJump(), rightRegister)
+  }
+
+  /// The constant a literal `==` compares with in place: strings, floats and symbols.
+  static func comparableConstant(_ expr: Expr) -> Constant? {
+    switch expr.kind {
+    case .string(let text): return .string(text)
+    case .float(let value): return .float(value)
+    case .symbol(let name): return .symbol(name)
+    default: return nil
+    }
   }
 
   /// A condition used as a value: `true` or `false` in `target`.

@@ -14,6 +14,10 @@ extension FunctionCompiler {
       bindPatternName(name, from: subject, targets: targets)
       return []
     case .literal(let expr):
+      if let literal = Self.comparableConstant(expr), case let index = constant(literal), index <= 255 {
+        emit(Instruction.abc(.skipUnlessEqualConstant, subject, index, 0))
+        return [emitJump()]
+      }
       let register = allocateRegister()
       compileExpression(expr, into: register)
       currentRange = pattern.range
