@@ -189,52 +189,66 @@ final class MapObject: HeapObject {
     var hash: Int32
   }
 
+  // Two representations. Dense: the keys are the consecutive ints `denseBase`,
+  // `denseBase + 1`, … in insertion order, so only the values are stored (16 bytes a key,
+  // like Lua's array part; `.undefined` marks a removed key) and there is no table. Hashed:
+  // `entries` in insertion order, indexed by `table`. A map starts dense and becomes hashed
+  // for good at its first key that does not extend the run.
+  //
   // Unsafe buffers, not Swift arrays: class-property arrays pay exclusivity and uniqueness
   // checks on every probe, which cost more than the lookup itself.
-  private var entries: UnsafeMutablePointer<Entry>
-  private var entryCapacity: Int
-  /// Entries used so far, dead ones included.
-  private(set) var entryCount = 0
-  /// Entry index + 1 per table slot; 0 empty, -1 a deleted entry's slot.
-  private var table: UnsafeMutablePointer<Int32>
-  private var tableSize: Int
-  private(set) var count = 0
-  /// True while entry i holds the int key `denseBase + i` (or a tombstone) and `table` is
-  /// unused.
   private var isDense = true
+  /// Dense mode: the values.
+  private var denseValues: UnsafeMutablePointer<Value>
   private var denseBase: Int64 = 0
-  /// In dense mode: how many entries at the front are dead (removing keys in order leaves a
-  /// run of them, which compaction then drops with one move).
+  /// Dense mode: how many values at the front are removed ones (removing keys in order
+  /// leaves a run of them, which compaction then drops with one move).
   private var deadPrefix = 0
+  /// Hashed mode: the entries (unallocated while dense).
+  private var entries: UnsafeMutablePointer<Entry>?
+  /// Slots allocated in whichever buffer the mode uses.
+  private var capacity: Int
+  /// Positions used so far (values or entries), removed ones included.
+  private(set) var entryCount = 0
+  /// Hashed mode: entry index + 1 per table slot; 0 empty, -1 a deleted entry's slot.
+  private var table: UnsafeMutablePointer<Int32>?
+  private var tableSize = 0
+  private(set) var count = 0
   unowned(unsafe) let vm: VM
 
   init(vm: VM, isSet: Bool = false) {
     self.vm = vm
-    entryCapacity = 4
-    entries = malloc(4 * MemoryLayout<Entry>.stride)!.bindMemory(to: Entry.self, capacity: 4)
-    tableSize = 8
-    table = .allocate(capacity: 8)
-    table.initialize(repeating: 0, count: 8)
+    capacity = 4
+    denseValues = malloc(4 * MemoryLayout<Value>.stride)!.bindMemory(to: Value.self, capacity: 4)
     super.init(kind: isSet ? .set : .map)
   }
 
   deinit {
+    free(denseValues)
     free(entries)
-    table.deallocate()
+    table?.deallocate()
+  }
+
+  /// The key and value at a position, or nil for a removed one.
+  @inline(__always)
+  private func liveEntry(at position: Int) -> (key: Value, value: Value)? {
+    if isDense {
+      let value = denseValues[position]
+      return value.tag == .undefined ? nil : (.int(denseBase &+ Int64(position)), value)
+    }
+    let entry = entries.unsafelyUnwrapped[position]
+    return entry.key.tag == .undefined ? nil : (entry.key, entry.value)
   }
 
   /// Live keys and values, in insertion order.
-  var keys: [Value] { (0..<entryCount).compactMap { entries[$0].key.tag == .undefined ? nil : entries[$0].key } }
-  var values: [Value] {
-    (0..<entryCount).compactMap { entries[$0].key.tag == .undefined ? nil : entries[$0].value }
-  }
+  var keys: [Value] { (0..<entryCount).compactMap { liveEntry(at: $0)?.key } }
+  var values: [Value] { (0..<entryCount).compactMap { liveEntry(at: $0)?.value } }
 
   /// The first live entry at or after `position` and the position after it.
   func entry(from position: Int) -> (key: Value, value: Value, next: Int)? {
     var position = position
     while position < entryCount {
-      let entry = entries[position]
-      if entry.key.tag != .undefined { return (entry.key, entry.value, position + 1) }
+      if let (key, value) = liveEntry(at: position) { return (key, value, position + 1) }
       position += 1
     }
     return nil
@@ -244,6 +258,8 @@ final class MapObject: HeapObject {
   /// CPython's dict: the first slot is the hash's low bits (so consecutive int keys land in
   /// consecutive slots), later ones mix in the high bits so regular keys do not cluster.
   private func find(_ key: Value, hash: Int) -> Int? {
+    let table = table.unsafelyUnwrapped
+    let entries = entries.unsafelyUnwrapped
     let mask = tableSize - 1
     var perturb = UInt(bitPattern: hash)
     var slot = hash & mask
@@ -262,9 +278,9 @@ final class MapObject: HeapObject {
   /// The hash that places `key` in the table: `VM.hashKey`, kept to 32 bits.
   private func slotHash(_ key: Value) -> Int { Int(Int32(truncatingIfNeeded: vm.hashKey(key))) }
 
-  /// In dense mode: the entry index of an int key, if it is in the run.
+  /// In dense mode: the position of an int key (or a float equal to one) within the run.
   @inline(__always)
-  private func denseIndex(_ key: Value) -> Int? {
+  private func densePosition(_ key: Value) -> Int? {
     let intKey: Int64
     if key.tag == .int {
       intKey = key.asInt
@@ -273,8 +289,9 @@ final class MapObject: HeapObject {
     } else {
       return nil
     }
-    let (offset, overflow) = intKey.subtractingReportingOverflow(denseBase)
-    guard !overflow, offset >= 0, offset < Int64(entryCount) else { return nil }
+    // Wrapping is safe: an offset in range means `intKey` is a key of the run.
+    let offset = intKey &- denseBase
+    guard offset >= 0, offset < Int64(entryCount) else { return nil }
     return Int(offset)
   }
 
@@ -283,8 +300,9 @@ final class MapObject: HeapObject {
   @inline(__always)
   func get(_ key: Value) -> Value? {
     if isDense {
-      guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
-      return entries[index].value
+      guard let position = densePosition(key) else { return nil }
+      let value = denseValues[position]
+      return value.tag == .undefined ? nil : value
     }
     return hashedGet(key)
   }
@@ -292,7 +310,7 @@ final class MapObject: HeapObject {
   @inline(never)
   private func hashedGet(_ key: Value) -> Value? {
     guard let slot = find(key, hash: slotHash(key)) else { return nil }
-    return entries[Int(table[slot]) - 1].value
+    return entries.unsafelyUnwrapped[Int(table.unsafelyUnwrapped[slot]) - 1].value
   }
 
   /// Inlined where it is called: a dense map's update, or an append that extends its run,
@@ -300,14 +318,13 @@ final class MapObject: HeapObject {
   @inline(__always)
   func set(_ key: Value, _ value: Value) {
     if isDense && key.tag == .int {
-      // Wrapping is safe: an offset in range means `key` is a key of the run.
       let offset = key.asInt &- denseBase
-      if offset >= 0 && offset < Int64(entryCount) && entries[Int(offset)].key.tag != .undefined {
-        entries[Int(offset)].value = value
+      if offset >= 0 && offset < Int64(entryCount) && denseValues[Int(offset)].tag != .undefined {
+        denseValues[Int(offset)] = value
         return
       }
-      if offset == Int64(entryCount) && entryCount > 0 && entryCount < entryCapacity {
-        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: key.asInt)))
+      if offset == Int64(entryCount) && entryCount > 0 && entryCount < capacity {
+        denseValues[entryCount] = value
         entryCount += 1
         count += 1
         return
@@ -318,41 +335,40 @@ final class MapObject: HeapObject {
 
   @inline(never)
   private func insert(_ key: Value, _ value: Value) {
-    // An int hashes as itself (`VM.hashKey`): no call for the common dense case.
-    let hash = key.tag == .int ? Int(Int32(truncatingIfNeeded: key.asInt)) : slotHash(key)
     if isDense {
-      if let index = denseIndex(key), entries[index].key.tag != .undefined {
-        entries[index].value = value
+      if let position = densePosition(key), denseValues[position].tag != .undefined {
+        denseValues[position] = value
         return
       }
-      let extendsRun =
-        key.tag == .int && (entryCount == 0 || (denseBase &+ Int64(entryCount) == key.asInt && entryCount < Int.max))
-      if extendsRun {
+      if key.tag == .int && (entryCount == 0 || denseBase &+ Int64(entryCount) == key.asInt) {
         if entryCount == 0 { denseBase = key.asInt }
-        if entryCount == entryCapacity { growEntries(to: max(8, entryCapacity * 2)) }
-        (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: hash)))
+        if entryCount == capacity { growStorage(to: max(8, capacity * 2)) }
+        denseValues[entryCount] = value
         entryCount += 1
         count += 1
         return
       }
       // Any other key ends the run: index every entry in the hash table from now on.
-      isDense = false
-      rebuild(capacity: max(8, (count + 1) * 2))
+      becomeHashed()
     }
+    // An int hashes as itself (`VM.hashKey`): no call for the common case.
+    let hash = key.tag == .int ? Int(Int32(truncatingIfNeeded: key.asInt)) : slotHash(key)
     if let slot = find(key, hash: hash) {
-      entries[Int(table[slot]) - 1].value = value
+      entries.unsafelyUnwrapped[Int(table.unsafelyUnwrapped[slot]) - 1].value = value
       return
     }
-    if (entryCount + 1) * 3 > tableSize * 2 || entryCount == entryCapacity {
+    if (entryCount + 1) * 3 > tableSize * 2 || entryCount == capacity {
       rebuild(capacity: max(8, (count + 1) * 2))
     }
-    (entries + entryCount).initialize(to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: hash)))
+    (entries.unsafelyUnwrapped + entryCount).initialize(
+      to: Entry(key: key, value: value, hash: Int32(truncatingIfNeeded: hash)))
     place(entryCount, hash: hash)
     entryCount += 1
     count += 1
   }
 
   private func place(_ index: Int, hash: Int) {
+    let table = table.unsafelyUnwrapped
     let mask = tableSize - 1
     var perturb = UInt(bitPattern: hash)
     var slot = hash & mask
@@ -366,41 +382,31 @@ final class MapObject: HeapObject {
   @discardableResult
   func remove(_ key: Value) -> Value? {
     if isDense {
-      guard let index = denseIndex(key), entries[index].key.tag != .undefined else { return nil }
-      let removed = entries[index].value
-      entries[index].key = .undefined
-      entries[index].value = .null
+      guard let position = densePosition(key), denseValues[position].tag != .undefined else { return nil }
+      let removed = denseValues[position]
+      denseValues[position] = .undefined
       count -= 1
       if count == 0 {
         entryCount = 0
         deadPrefix = 0
         return removed
       }
-      // Keep the dead entries at either end out of the way: the front ones counted, the
+      // Keep the removed values at either end out of the way: the front ones counted, the
       // back ones dropped (the next key of the run goes where they were).
-      if index == deadPrefix {
-        while entries[deadPrefix].key.tag == .undefined { deadPrefix += 1 }
+      if position == deadPrefix {
+        while denseValues[deadPrefix].tag == .undefined { deadPrefix += 1 }
       }
-      if index == entryCount - 1 {
-        while entries[entryCount - 1].key.tag == .undefined { entryCount -= 1 }
+      if position == entryCount - 1 {
+        while denseValues[entryCount - 1].tag == .undefined { entryCount -= 1 }
       }
-      if entryCount > 32 && count < entryCount / 2 {
-        if deadPrefix + count == entryCount {
-          // The live entries are one block: move it to the front.
-          entries.update(from: entries + deadPrefix, count: count)
-          denseBase &+= Int64(deadPrefix)
-          entryCount = count
-          deadPrefix = 0
-        } else {
-          rebuild(capacity: max(8, count * 2))
-        }
-      }
+      if entryCount > 32 && count < entryCount / 2 { compactDense() }
       return removed
     }
     guard let slot = find(key, hash: slotHash(key)) else { return nil }
-    let index = Int(table[slot]) - 1
+    let entries = entries.unsafelyUnwrapped
+    let index = Int(table.unsafelyUnwrapped[slot]) - 1
     let removed = entries[index].value
-    table[slot] = -1
+    table.unsafelyUnwrapped[slot] = -1
     entries[index].key = .undefined
     entries[index].value = .null
     count -= 1
@@ -408,55 +414,94 @@ final class MapObject: HeapObject {
     return removed
   }
 
-  /// Drops dead entries, grows the entry buffer to `capacity` and re-indexes into a table
-  /// kept at most two-thirds full.
-  private func rebuild(capacity: Int) {
+  /// Drops the removed values of a dense map. When the live ones are one block (keys
+  /// removed only from the ends) it moves down in one go; otherwise the keys are no longer
+  /// one run and the map becomes hashed.
+  private func compactDense() {
+    if deadPrefix + count == entryCount {
+      denseValues.update(from: denseValues + deadPrefix, count: count)
+      denseBase &+= Int64(deadPrefix)
+      entryCount = count
+      deadPrefix = 0
+    } else {
+      becomeHashed()
+    }
+  }
+
+  /// Leaves dense mode: the live keys and values become entries (removed ones dropped) and
+  /// are indexed in a new table.
+  private func becomeHashed() {
+    let newCapacity = max(8, (count + 1) * 2)
+    let grown = malloc(newCapacity * MemoryLayout<Entry>.stride)!.bindMemory(to: Entry.self, capacity: newCapacity)
+    var live = 0
+    for position in 0..<entryCount where denseValues[position].tag != .undefined {
+      let key = denseBase &+ Int64(position)
+      (grown + live).initialize(
+        to: Entry(key: .int(key), value: denseValues[position], hash: Int32(truncatingIfNeeded: key)))
+      live += 1
+    }
+    free(denseValues)
+    denseValues = malloc(MemoryLayout<Value>.stride)!.bindMemory(to: Value.self, capacity: 1)
+    isDense = false
+    entries = grown
+    capacity = newCapacity
+    entryCount = live
+    deadPrefix = 0
+    reindex()
+  }
+
+  /// Hashed mode: drops dead entries, grows the entry buffer to `capacity` and re-indexes.
+  private func rebuild(capacity newCapacity: Int) {
+    let entries = entries.unsafelyUnwrapped
     var live = 0
     for index in 0..<entryCount where entries[index].key.tag != .undefined {
       entries[live] = entries[index]
       live += 1
     }
     entryCount = live
-    deadPrefix = 0
-    if capacity > entryCapacity { growEntries(to: capacity) }
-    if isDense {
-      // Still a run of consecutive ints after compaction? Then no table is needed.
-      if live > 0 {
-        let first = entries[0].key.asInt
-        let consecutive = (0..<live).allSatisfy {
-          entries[$0].key.tag == .int && entries[$0].key.asInt == first &+ Int64($0)
-        }
-        if consecutive {
-          denseBase = first
-          return
-        }
-      } else {
-        return
-      }
-      isDense = false
-    }
+    if newCapacity > capacity { growStorage(to: newCapacity) }
+    reindex()
+  }
+
+  /// A table at most two-thirds full for the entry buffer, filled from the entries.
+  private func reindex() {
     var size = 8
-    while size * 2 < entryCapacity * 3 { size *= 2 }
-    if size != tableSize {
-      table.deallocate()
+    while size * 2 < capacity * 3 { size *= 2 }
+    if size != tableSize || table == nil {
+      table?.deallocate()
       table = .allocate(capacity: size)
       tableSize = size
     }
-    table.initialize(repeating: 0, count: size)
-    for index in 0..<live { place(index, hash: Int(entries[index].hash)) }
+    table.unsafelyUnwrapped.initialize(repeating: 0, count: size)
+    let entries = entries.unsafelyUnwrapped
+    for index in 0..<entryCount { place(index, hash: Int(entries[index].hash)) }
   }
 
-  /// Entries are plain data: `realloc` may move them, and for a large buffer it remaps
+  /// The buffers are plain data: `realloc` may move them, and for a large buffer it remaps
   /// pages instead of copying.
-  private func growEntries(to capacity: Int) {
-    guard let grown = realloc(entries, capacity * MemoryLayout<Entry>.stride) else { fatalError("out of memory") }
-    entries = grown.bindMemory(to: Entry.self, capacity: capacity)
-    entryCapacity = capacity
+  private func growStorage(to newCapacity: Int) {
+    if isDense {
+      guard let grown = realloc(denseValues, newCapacity * MemoryLayout<Value>.stride) else {
+        fatalError("out of memory")
+      }
+      denseValues = grown.bindMemory(to: Value.self, capacity: newCapacity)
+    } else {
+      guard let grown = realloc(entries, newCapacity * MemoryLayout<Entry>.stride) else { fatalError("out of memory") }
+      entries = grown.bindMemory(to: Entry.self, capacity: newCapacity)
+    }
+    capacity = newCapacity
   }
 
-  override var byteSize: Int { 64 + entryCapacity * MemoryLayout<Entry>.stride + tableSize * 4 }
+  override var byteSize: Int {
+    64 + capacity * (isDense ? MemoryLayout<Value>.stride : MemoryLayout<Entry>.stride) + tableSize * 4
+  }
 
   override func traceChildren(_ collector: inout GarbageCollector) {
+    if isDense {
+      for position in 0..<entryCount { collector.mark(denseValues[position]) }
+      return
+    }
+    let entries = entries.unsafelyUnwrapped
     for index in 0..<entryCount {
       collector.mark(entries[index].key)
       collector.mark(entries[index].value)
