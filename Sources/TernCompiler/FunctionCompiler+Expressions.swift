@@ -428,17 +428,46 @@ extension FunctionCompiler {
   /// `target = value` or `target op= value`, leaving the new value in `register`.
   func compileAssignedValue(_ target: Expr, op: BinaryOperator?, value: Expr, into register: Int, range: SourceRange) {
     guard let op else {
-      compileExpression(value, into: register)
+      compileValue(value, replacing: register)
       return
     }
     if op == .nilCoalesce {
       compileExpression(target, into: register)
       let skip = emit(Instruction.aSBx(.jumpIfNotNil, register, 0))
-      compileExpression(value, into: register)
+      compileValue(value, replacing: register)
       patchJumpHere(skip)
       return
     }
     compileArithmetic(op, target, value, into: register, range: range)
+  }
+
+  /// Compiles `value` into `register`, which holds a variable `value` may read: in place
+  /// when the value's code writes its target only at its end, else into a fresh register
+  /// and then moved (a list literal, `and`/`or`, an `if`… write the target part-way).
+  func compileValue(_ value: Expr, replacing register: Int) {
+    if Self.writesTargetLast(value) {
+      compileExpression(value, into: register)
+      return
+    }
+    let mark = freeRegister
+    let temporary = allocateRegister()
+    compileExpression(value, into: temporary)
+    emit(Instruction.abc(.move, register, temporary, 0))
+    freeRegister = mark
+  }
+
+  /// Whether an expression's code reads everything it needs before it writes its target
+  /// register (so the target may be a variable the expression reads).
+  static func writesTargetLast(_ expr: Expr) -> Bool {
+    switch expr.kind {
+    case .integer, .float, .string, .symbol, .nilLiteral, .bool, .name, .selfRef, .selfType, .superMember,
+      .interpolated, .unary, .comparison, .isType, .range, .call, .member, .tupleIndex, .subscriptAccess, .function:
+      return true
+    case .binary(let op, _, _):
+      return op != .and && op != .or && op != .nilCoalesce
+    default:
+      return false
+    }
   }
 
   /// The value a subscript or member assignment stores, into `register`: `value`, or for a
