@@ -448,13 +448,28 @@ extension VM {
   }
 
   /// `for x in object` iterates what the object's `iterate()` method returns.
+  /// What a `for` loop over an instance iterates: its `iterate()`, and while that is an
+  /// instance too, that one's `iterate()` (a bounded number of times, so an `iterate()`
+  /// returning `self` is an error, not an endless recursion).
   func iterator(of instance: InstanceObject) throws(RuntimeError) -> Value {
-    guard let iterate = instance.cls.methods["iterate"] else {
-      throw RuntimeError(
-        typeName: "TypeError", message: "\(instance.cls.name) is not iterable (it has no iterate method)")
+    var current = instance
+    for _ in 0..<Self.maximumIteratorChain {
+      guard let iterate = current.cls.methods["iterate"] else {
+        throw RuntimeError(
+          typeName: "TypeError", message: "\(current.cls.name) is not iterable (it has no iterate method)")
+      }
+      let result = try call(closure: iterate, arguments: [.object(current)])
+      guard let next = result.object(as: InstanceObject.self) else { return result }
+      current = next
     }
-    return try call(closure: iterate, arguments: [.object(instance)])
+    throw RuntimeError(
+      typeName: "TypeError",
+      message:
+        "\(instance.cls.name).iterate() does not lead to an iterable: more than \(Self.maximumIteratorChain) "
+        + "iterate() calls returned objects")
   }
+
+  static let maximumIteratorChain = 1000
 
   /// The next element of a generic `for` loop, or nil when done. `state[1]` is the position.
   @inline(never)

@@ -160,6 +160,18 @@ extension VM {
   }
 }
 
+extension VM {
+  /// `Class.name(…)` calling a static method: the method (given the class as argument 0),
+  /// or nil when `name` is an enum case or no static method (the general path reports it).
+  func staticMethod(of receiver: Value, name: Value) -> Unmanaged<ClosureObject>? {
+    receiver.withObject(as: ClassObject.self) { cls in
+      let name = memberName(name)
+      guard cls.cases[name] == nil, let method = cls.methods["static:" + name] else { return nil }
+      return Unmanaged.passUnretained(method)
+    }
+  }
+}
+
 // The dispatch loop's fast paths on objects, as always-inlined functions: a closure written
 // in the loop itself may be left out of line (the loop is too large for the optimizer to
 // inline into), but one written here is inlined into these first.

@@ -236,28 +236,9 @@ extension VM {
                   if leaves { return .null } else { continue fiberLoop }
                 }
                 fiber.frames[frameIndex].ip = ip
-                let target = callee.unmanagedClosure
-                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-                var argumentCount = Instruction.b(word)
-                if argumentCount != fastArity {
-                  argumentCount = try adjustArguments(
-                    target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
-                  registers = fiber.stack + base
-                }
-                if fiber.frames[frameIndex].flags.contains(.capturesRegisters) {
-                  fiber.closeUpvalues(from: base)
-                  fiber.frames[frameIndex].flags.remove(.capturesRegisters)
-                }
-                // Reuse this frame: move the callee and its arguments down to base - 1.
-                (registers - 1).update(from: registers + a, count: argumentCount + 1)
-                if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
-                let code = target._withUnsafeGuaranteedRef { $0.code }
-                fiber.frames[frameIndex].closure = target
-                fiber.frames[frameIndex].ip = code
-                closure = target
-                registers = fiber.stack + base
-                ip = code
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                try replaceFrame(
+                  callee.unmanagedClosure, at: a, argumentCount: Instruction.b(word), fiber, frameIndex, &closure, base,
+                  &registers, &ip, &constants)
               } else {
                 // Not a script function (a class, a built-in): an ordinary call, which the
                 // `returnValue a 1` the compiler emits after every `tailCall` then returns.
@@ -306,23 +287,12 @@ extension VM {
               }
               if callee.tag == .object && callee.objectKind == .closure {
                 let target = callee.unmanagedClosure
-                let registerCount = target._withUnsafeGuaranteedRef { $0.registerCount }
                 if argumentCount != target._withUnsafeGuaranteedRef({ $0.fastArity }) && !isBound {
                   argumentCount = try adjustArguments(
                     target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                 }
-                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-                let newBase = base + a + 1
-                if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-                let code = target._withUnsafeGuaranteedRef { $0.code }
-                frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
-                fiber.frameCount = frameIndex + 1
-                closure = target
-                base = newBase
-                registers = fiber.stack + base
-                ip = code
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                try pushFrame(
+                  target, at: a, flags: [], fiber, &frameIndex, &closure, &base, &registers, &ip, &constants)
               } else if callee.tag == .object && callee.objectKind == .classObject,
                 let target = callee.withObject(as: ClassObject.self, { $0.initializer.map(Unmanaged.passUnretained) })
               {
@@ -342,19 +312,8 @@ extension VM {
                   argumentCount = try adjustArguments(
                     target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                 }
-                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-                let newBase = base + a + 1
-                if newBase + registerCount > fiber.stackCapacity {
-                  fiber.ensureStack(newBase + registerCount + 1)
-                }
-                frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, base: newBase, returnsSelf: true)
-                fiber.frameCount = frameIndex + 1
-                closure = target
-                base = newBase
-                registers = fiber.stack + base
-                ip = fiber.frames[frameIndex].ip
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
+                try pushFrame(
+                  target, at: a, flags: .returnsSelf, fiber, &frameIndex, &closure, &base, &registers, &ip, &constants)
               } else {
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
@@ -499,7 +458,7 @@ extension VM {
               fiber.frames[frameIndex].ip = ip
               try setMember(object, name: constants[Instruction.b(word)], registers[Instruction.c(word)])
               cacheField(cache, object, constants[Instruction.b(word)])
-            case .invoke:
+            case .invoke, .tailInvoke:
               if let leaves = try chargeSafepoint(fuelTicks, fiber, frameIndex, ip) {
                 if leaves { return .null } else { continue fiberLoop }
               }
@@ -507,56 +466,61 @@ extension VM {
               let receiver = registers[a]
               var argumentCount = Instruction.b(word)
               let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
-              var cachedMethod: Unmanaged<ClosureObject>?
+              // A script function to run in this loop: a method (given the receiver as
+              // argument 0), a class's static method (given the class), or a module's function.
+              var method: Unmanaged<ClosureObject>?
+              var passesReceiver = true
               if receiver.tag == .object && receiver.objectKind == .instance {
-                cachedMethod =
+                method =
                   InstanceObject.cachedMethod(of: receiver, cache)
                   ?? lookUpMethod(of: receiver, name: constants[Instruction.c(word)], cache: cache)
+              } else if receiver.tag == .object && receiver.objectKind == .classObject {
+                method = staticMethod(of: receiver, name: constants[Instruction.c(word)])
+              } else if receiver.tag == .object && receiver.objectKind == .module
+                && cache.pointee.classSerial == Int(truncatingIfNeeded: receiver.payload)
+              {
+                // `module.function(…)` at a site that has looked the member up before: modules
+                // live as long as the VM, so the module's address identifies it.
+                let member = receiver.withObject(as: ModuleObject.self) { $0.slots[cache.pointee.slot] }
+                if member.tag == .object && member.objectKind == .closure {
+                  method = member.unmanagedClosure
+                  passesReceiver = false
+                } else {
+                  let argument = registers[a + 1]
+                  if argumentCount == 1 && (argument.tag == .float || argument.tag == .int)
+                    && member.tag == .object && member.objectKind == .native,
+                    let function = NativeFunctionObject.floatFunction(of: member)
+                  {
+                    registers[a] = .float(function(argument.tag == .float ? argument.asFloat : Double(argument.asInt)))
+                    continue
+                  }
+                  let result = try callValue(
+                    member, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
+                  registers = fiber.stack + base
+                  registers[a] = result
+                  continue
+                }
               }
-              if let cachedMethod {
-                let target = cachedMethod
-                // A script method: shift the arguments up one so the receiver is argument 0.
-                (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
-                registers[a + 1] = receiver
+              if let target = method {
+                if passesReceiver {
+                  // Shift the arguments up one so the receiver is argument 0.
+                  (registers + a + 2).moveInitialize(from: registers + a + 1, count: argumentCount)
+                  registers[a + 1] = receiver
+                  argumentCount += 1
+                }
                 registers[a] = Value(payload: UInt64(UInt(bitPattern: target.toOpaque())), tag: .object)
-                argumentCount += 1
-                let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
-                if argumentCount != fastArity {
+                if UInt8(truncatingIfNeeded: word) == Opcode.tailInvoke.rawValue {
+                  try replaceFrame(
+                    target, at: a, argumentCount: argumentCount, fiber, frameIndex, &closure, base, &registers, &ip,
+                    &constants)
+                  continue
+                }
+                if argumentCount != target._withUnsafeGuaranteedRef({ $0.fastArity }) {
                   argumentCount = try adjustArguments(
                     target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
                 }
-                if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
-                let newBase = base + a + 1
-                if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
-                let code = target._withUnsafeGuaranteedRef { $0.code }
-                frameIndex += 1
-                fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
-                fiber.frameCount = frameIndex + 1
-                closure = target
-                base = newBase
-                registers = fiber.stack + base
-                ip = code
-                constants = target._withUnsafeGuaranteedRef { $0.constants }
-                continue
-              }
-              // `module.function(…)` at a site that has looked the member up before: modules
-              // live as long as the VM, so the module's address identifies it.
-              if receiver.tag == .object && receiver.objectKind == .module
-                && cache.pointee.classSerial == Int(truncatingIfNeeded: receiver.payload)
-              {
-                let member = receiver.withObject(as: ModuleObject.self) { $0.slots[cache.pointee.slot] }
-                let argument = registers[a + 1]
-                if argumentCount == 1 && (argument.tag == .float || argument.tag == .int)
-                  && member.tag == .object && member.objectKind == .native,
-                  let function = NativeFunctionObject.floatFunction(of: member)
-                {
-                  registers[a] = .float(function(argument.tag == .float ? argument.asFloat : Double(argument.asInt)))
-                  continue
-                }
-                let result = try callValue(
-                  member, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-                registers = fiber.stack + base
-                registers[a] = result
+                try pushFrame(
+                  target, at: a, flags: [], fiber, &frameIndex, &closure, &base, &registers, &ip, &constants)
                 continue
               }
               // A built-in method this site has called before on this kind of receiver.
@@ -793,6 +757,59 @@ extension VM {
         }
       }
     }
+  }
+
+  /// Calls the script function `target` (in register `a`, its arguments above, already
+  /// adjusted to what it takes): a new frame on top, which the loop then runs.
+  @inline(__always)
+  func pushFrame(
+    _ target: Unmanaged<ClosureObject>, at a: Int, flags: CallFrame.Flags, _ fiber: Fiber, _ frameIndex: inout Int,
+    _ closure: inout Unmanaged<ClosureObject>, _ base: inout Int, _ registers: inout UnsafeMutablePointer<Value>,
+    _ ip: inout UnsafeMutablePointer<UInt32>, _ constants: inout UnsafeMutablePointer<Value>
+  ) throws(RuntimeError) {
+    let (registerCount, code) = target._withUnsafeGuaranteedRef { ($0.registerCount, $0.code) }
+    if frameIndex + 1 >= fiber.frameCapacity && !fiber.reserveFrame() { throw stackOverflow() }
+    let newBase = base + a + 1
+    if newBase + registerCount > fiber.stackCapacity { fiber.ensureStack(newBase + registerCount + 1) }
+    frameIndex += 1
+    fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
+    fiber.frames[frameIndex].flags = flags
+    fiber.frameCount = frameIndex + 1
+    closure = target
+    base = newBase
+    registers = fiber.stack + base
+    ip = code
+    constants = target._withUnsafeGuaranteedRef { $0.constants }
+  }
+
+  /// A proper tail call of the script function `target` (in register `a`, `argumentCount`
+  /// arguments above): the running frame is reused, its registers closed if captured.
+  @inline(__always)
+  func replaceFrame(
+    _ target: Unmanaged<ClosureObject>, at a: Int, argumentCount: Int, _ fiber: Fiber, _ frameIndex: Int,
+    _ closure: inout Unmanaged<ClosureObject>, _ base: Int, _ registers: inout UnsafeMutablePointer<Value>,
+    _ ip: inout UnsafeMutablePointer<UInt32>, _ constants: inout UnsafeMutablePointer<Value>
+  ) throws(RuntimeError) {
+    let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
+    var argumentCount = argumentCount
+    if argumentCount != fastArity {
+      argumentCount = try adjustArguments(target.takeUnretainedValue(), at: base + a + 1, count: argumentCount)
+      registers = fiber.stack + base
+    }
+    if fiber.frames[frameIndex].flags.contains(.capturesRegisters) {
+      fiber.closeUpvalues(from: base)
+      fiber.frames[frameIndex].flags.remove(.capturesRegisters)
+    }
+    // Move the callee and its arguments down to base - 1.
+    (registers - 1).update(from: registers + a, count: argumentCount + 1)
+    if base + registerCount > fiber.stackCapacity { fiber.ensureStack(base + registerCount + 1) }
+    let code = target._withUnsafeGuaranteedRef { $0.code }
+    fiber.frames[frameIndex].closure = target
+    fiber.frames[frameIndex].ip = code
+    closure = target
+    registers = fiber.stack + base
+    ip = code
+    constants = target._withUnsafeGuaranteedRef { $0.constants }
   }
 
   /// A safepoint (SEMANTICS B1): charges one tick of fuel. When the countdown is spent the

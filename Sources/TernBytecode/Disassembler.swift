@@ -44,7 +44,8 @@ public enum Disassembler {
     case .abc:
       var text = name + "\(a) \(Instruction.b(word)) \(Instruction.c(word))"
       switch op {
-      case .getMember, .invoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod, .getSuper,
+      case .getMember, .invoke, .tailInvoke, .callGeneral, .importMember, .newClass, .defineField, .defineMethod,
+        .getSuper,
         .handle, .perform:
         text += constantComment(Instruction.c(word), proto)
       case .setMember, .skipUnlessEqualConstant:

@@ -19,7 +19,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case jump, loop
   case call, callGeneral, tailCall, returnValue, jumpIfDefined, jumpIfNil, jumpIfNotNil, appendSpread
   case newList, appendList, newMap, insertMap, newTuple
-  case getIndex, setIndex, getMember, setMember, invoke
+  case getIndex, setIndex, getMember, setMember, invoke, tailInvoke
   case forPrepare, forLoop, iterate
   case makeRange, matchFailed, isInstance, skipIfShape, skipIfMatches, skipIfInRange
   case interpolate
@@ -125,6 +125,9 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .getMember: return "R[A] := R[B].K[C]"
     case .setMember: return "R[A].K[B] := R[C]"
     case .invoke: return "R[A] := R[A].K[C](R[A+1] ... R[A+B])"
+    case .tailInvoke:
+      return "return R[A].K[C](R[A+1] ... R[A+B]): a script method replaces this frame, else as invoke (a returnValue "
+        + "follows)"
     case .forPrepare:
       return
         "range loop over R[A] ..< R[A+1] (R[A+2] = 1: ...): R[A+1] := last value; R[A+3] := R[A], or pc += sBx when empty"

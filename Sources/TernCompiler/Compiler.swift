@@ -3,8 +3,8 @@ import TernSyntax
 
 /// Compiles a parsed module to bytecode.
 ///
-/// Module-level `let`, `var` and `fn` become global slots (so functions can refer to each
-/// other in any order); everything inside functions and blocks lives in registers. A name
+/// Module-level `let`, `var`, `fn`, `class`, `record`, `enum` and `effect` become global
+/// slots (so functions and methods can refer to each other in any order); everything inside functions and blocks lives in registers. A name
 /// that is neither local, captured, a module member nor predefined is a compile error.
 public enum Compiler {
   /// Compiles `program`. `globals` holds the names of the slots that already exist (the
@@ -70,13 +70,20 @@ final class ModuleContext {
         _ = slot(for: name.name)
       }
     case .function(let function):
-      if let name = function.name {
-        moduleMembers.insert(name.name)
-        _ = slot(for: name.name)
-      }
+      if let name = function.name { declare(name.name) }
+    case .classDecl(let declaration): declare(declaration.name.name)
+    case .recordDecl(let declaration): declare(declaration.name.name)
+    case .enumDecl(let declaration): declare(declaration.name.name)
+    case .effectDecl(let declaration): declare(declaration.name.name)
     default:
       break
     }
+  }
+
+  /// A module member every function of the module can name, wherever it is declared.
+  private func declare(_ name: String) {
+    moduleMembers.insert(name)
+    _ = slot(for: name)
   }
 
   func error(_ message: String, at range: SourceRange, hint: String? = nil) {

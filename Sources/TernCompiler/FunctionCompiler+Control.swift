@@ -165,14 +165,8 @@ extension FunctionCompiler {
     }
     let base: Int
     if case .member(let object, let name, let isOptional) = callee.kind {
-      // obj.method(args): the receiver goes in the callee's slot and `invoke` finds the method.
-      base = canBuildCallIn(target) ? target : allocateRegister()
-      compileExpression(object, into: base)
-      if isOptional { exitIfNil(base) }
-      for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
-      // A script method takes the receiver as its first argument: the VM shifts the
-      // arguments up one register, so keep one free.
-      _ = allocateRegister()
+      base = compileInvokeSetup(
+        object: object, isOptional: isOptional, arguments: arguments, reusing: canBuildCallIn(target) ? target : nil)
       currentRange = range
       emit(Instruction.abc(.invoke, base, arguments.count, memberConstant(name.name)))
     } else {
@@ -181,6 +175,19 @@ extension FunctionCompiler {
       emit(Instruction.abc(.call, base, arguments.count, 0))
     }
     if base != target { emit(Instruction.abc(.move, target, base, 0)) }
+  }
+
+  /// `obj.method(args)`: the receiver goes in the callee's slot (returned) and `invoke`
+  /// finds the method.
+  func compileInvokeSetup(object: Expr, isOptional: Bool, arguments: [Argument], reusing target: Int? = nil) -> Int {
+    let base = target ?? allocateRegister()
+    compileExpression(object, into: base)
+    if isOptional { exitIfNil(base) }
+    for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
+    // A script method takes the receiver as its first argument: the VM shifts the
+    // arguments up one register, so keep one free.
+    _ = allocateRegister()
+    return base
   }
 
   /// A call can be built directly in `target` (callee there, arguments above) when nothing

@@ -72,6 +72,18 @@ extension FunctionCompiler {
       return
     }
     if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !isInitializer,
+      !arguments.contains(where: \.isSpecial), case .member(let object, let name, false) = callee.kind,
+      !isBuiltinFiberEmit(callee, arguments)
+    {
+      // `return obj.method(…)`: a script method replaces this frame too.
+      let base = compileInvokeSetup(object: object, isOptional: false, arguments: arguments)
+      currentRange = value.range
+      emit(Instruction.abc(.tailInvoke, base, arguments.count, memberConstant(name.name)))
+      emit(Instruction.abc(.returnValue, base, 1, 0))
+      freeRegister = base
+      return
+    }
+    if case .call(let callee, let arguments) = value.kind, !isModuleLevel, !isInitializer,
       !arguments.contains(where: \.isSpecial),
       !callee.isMemberAccess, !isBuiltinDiscontinue(callee)
     {
