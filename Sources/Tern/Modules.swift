@@ -80,6 +80,9 @@ extension VM {
   func makeLibraryModule(_ name: String) throws(RuntimeError) -> ModuleObject? {
     switch name {
     case "math": return makeMathModule()
+    case "random": return makeRandomModule()
+    case "time": return makeTimeModule()
+    case "json": return makeJSONModule()
     case "os":
       guard options.capabilities.contains(.os) else {
         throw RuntimeError(

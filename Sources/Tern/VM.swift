@@ -21,6 +21,11 @@ public final class VM {
     /// Ticks a fuel budget may overdraw where its fiber cannot pause (inside a built-in's
     /// callback, a `close`) before the fiber is killed with `BudgetExceeded`.
     public var hardOverdraft = 1_000_000
+    /// The seed of the `random` module's generator, for reproducible runs (SEMANTICS D8:
+    /// "random is seeded by the host"); nil seeds it from the system's entropy.
+    public var randomSeed: UInt64?
+    /// Where the `time` module reads the time (`.system` unless the host supplies its own).
+    public var timeSource = TimeSource.system
 
     public init(
       maximumCallDepth: Int = 10_000, gcStress: Bool = false, maximumFiberNesting: Int = 200_000,
