@@ -2,7 +2,7 @@
 // `signal`, `resume`, `close`, `cancel`, `wrap`, `propagate`). The dispatch loop switches
 // between fibers itself (see `interpret`); the helpers here keep the fiber states and the
 // resume chain. A built-in that resumes a fiber runs a nested loop for it (`resume`),
-// bounded like every call through a built-in (`maximumNativeCallDepth`).
+// bounded like every call through a built-in (by the stack left: `StackGuard`).
 
 extension VM {
   func installFiberBuiltins() {
@@ -171,9 +171,9 @@ extension VM {
   func resume(_ target: Fiber, with value: Value, raising injected: RuntimeError? = nil) throws(RuntimeError)
     -> Value
   {
-    guard nativeCallDepth < Self.maximumNativeCallDepth else {
+    guard stackGuard.hasRoom(depth: nativeCallDepth) else {
       throw RuntimeError(
-        typeName: "StackOverflow", message: "fibers resumed more than \(Self.maximumNativeCallDepth) deep")
+        typeName: "StackOverflow", message: "fibers resumed by built-ins nested too deeply (\(nativeCallDepth) deep)")
     }
     let resumer = fiber
     try prepareResume(target, value: value, resultRegister: nil)

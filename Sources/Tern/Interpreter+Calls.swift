@@ -6,12 +6,13 @@ extension VM {
   /// call-depth limit).
   func call(closure: ClosureObject, arguments: [Value], named: [(String, Value)] = []) throws(RuntimeError) -> Value {
     // Each such call runs a nested dispatch loop on the Swift stack: bounded, so deep
-    // recursion through built-ins (`map` calling a function that calls `map` …) is a
-    // catchable error rather than a crash of the host.
-    guard nativeCallDepth < Self.maximumNativeCallDepth else {
+    // recursion through built-ins (`map` calling a function that calls `map` …, a getter
+    // or operator method recursing) is a catchable error rather than a crash of the host.
+    guard stackGuard.hasRoom(depth: nativeCallDepth) else {
       throw RuntimeError(
         typeName: "StackOverflow",
-        message: "calls through built-in functions nested more than \(Self.maximumNativeCallDepth) deep")
+        message: "calls through built-in functions, getters or operator methods nested too deeply "
+          + "(\(nativeCallDepth) deep)")
     }
     nativeCallDepth += 1
     let caller = fiber
@@ -321,7 +322,7 @@ extension VM {
   }
 
   static func describe(_ trace: [ScriptError.Frame]) -> String {
-    trace.map { "at \($0.function) (\($0.file):\($0.line))" }.joined(separator: "\n")
+    ScriptError.traceLines(trace).joined(separator: "\n")
   }
 
   /// The public form of an uncaught error.

@@ -85,7 +85,7 @@ extension VM {
                 continue
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.add, left, right)
+              deliver(try arithmetic(.add, left, right), to: a, fiber, base, &registers)
             case .subtract:
               let left = registers[Instruction.b(word)]
               let right = registers[Instruction.c(word)]
@@ -100,7 +100,7 @@ extension VM {
                 continue
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.subtract, left, right)
+              deliver(try arithmetic(.subtract, left, right), to: a, fiber, base, &registers)
             case .multiply:
               let left = registers[Instruction.b(word)]
               let right = registers[Instruction.c(word)]
@@ -115,7 +115,7 @@ extension VM {
                 continue
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.multiply, left, right)
+              deliver(try arithmetic(.multiply, left, right), to: a, fiber, base, &registers)
             case .divide:
               // `/` always gives a float: inline for any two numbers that are not bigints.
               let left = registers[Instruction.b(word)]
@@ -127,11 +127,13 @@ extension VM {
                 continue
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.divide, left, right)
+              deliver(try arithmetic(.divide, left, right), to: a, fiber, base, &registers)
             case .floorDivide, .remainder, .power, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
               fiber.frames[frameIndex].ip = ip
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-              registers[a] = try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)])
+              deliver(
+                try arithmetic(op, registers[Instruction.b(word)], registers[Instruction.c(word)]), to: a, fiber, base,
+                &registers)
             case .addInt:
               let left = registers[Instruction.b(word)]
               if left.tag == .int {
@@ -142,7 +144,7 @@ extension VM {
                 }
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.add, left, .int(Int64(Instruction.sC(word))))
+              deliver(try arithmetic(.add, left, .int(Int64(Instruction.sC(word)))), to: a, fiber, base, &registers)
             case .subtractInt:
               let left = registers[Instruction.b(word)]
               if left.tag == .int {
@@ -153,23 +155,26 @@ extension VM {
                 }
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try arithmetic(.subtract, left, .int(Int64(Instruction.sC(word))))
+              deliver(
+                try arithmetic(.subtract, left, .int(Int64(Instruction.sC(word)))), to: a, fiber, base, &registers)
             case .negate, .not, .bitNot:
               fiber.frames[frameIndex].ip = ip
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
-              registers[a] = try unary(op, registers[Instruction.b(word)])
+              deliver(try unary(op, registers[Instruction.b(word)]), to: a, fiber, base, &registers)
             case .equal, .notEqual:
               let equal = quickEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
-              registers[a] = .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue))
+              // A user `==` may have run (and grown the stack).
+              deliver(
+                .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue)), to: a, fiber, base,
+                &registers)
             case .identical, .notIdentical:
               let identical = registers[Instruction.b(word)].isIdentical(to: registers[Instruction.c(word)])
               registers[a] = .bool(identical == (UInt8(truncatingIfNeeded: word) == Opcode.identical.rawValue))
             case .less, .lessEqual:
               let orEqual = UInt8(truncatingIfNeeded: word) == Opcode.lessEqual.rawValue
-              registers[a] = .bool(
-                try isLess(
-                  registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual, fiber,
-                  frameIndex, ip))
+              let holds = try isLess(
+                registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual, fiber, frameIndex, ip)
+              deliver(.bool(holds), to: a, fiber, base, &registers)
             case .skipUnlessEqual:
               let holds = quickEqual(registers[a], registers[Instruction.b(word)])
               if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
@@ -403,7 +408,7 @@ extension VM {
                 }
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try getIndex(object, index)
+              deliver(try getIndex(object, index), to: a, fiber, base, &registers)
             case .setIndex:
               let object = registers[a]
               let index = registers[Instruction.b(word)]
@@ -439,7 +444,7 @@ extension VM {
                 }
               }
               fiber.frames[frameIndex].ip = ip
-              registers[a] = try getMember(object, name: constants[Instruction.c(word)])
+              deliver(try getMember(object, name: constants[Instruction.c(word)]), to: a, fiber, base, &registers)
               cacheField(cache, object, constants[Instruction.c(word)])
             case .setMember:
               let object = registers[a]
@@ -525,7 +530,7 @@ extension VM {
               }
               // A built-in method this site has called before on this kind of receiver.
               if receiver.tag == .object && cache.pointee.classSerial == FastMethod.cacheKey(receiver.objectKind) {
-                registers[a] = try fastMethod(cache.pointee.slot, receiver, registers + a + 1)
+                deliver(try fastMethod(cache.pointee.slot, receiver, registers + a + 1), to: a, fiber, base, &registers)
                 continue
               }
               if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
@@ -626,7 +631,9 @@ extension VM {
               throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
             case .interpolate:
               fiber.frames[frameIndex].ip = ip
-              registers[a] = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
+              deliver(
+                interpolate(registers + Instruction.b(word), count: Instruction.c(word)), to: a, fiber, base, &registers
+              )
             case .throwValue:
               fiber.frames[frameIndex].ip = ip
               throw thrownValue(registers[a])
@@ -757,6 +764,17 @@ extension VM {
         }
       }
     }
+  }
+
+  /// Stores a slow path's result in register `a`. The slow path may have run script code
+  /// (an operator method, a getter, `toString`) whose calls grew the stack, which moves it:
+  /// the register is found in the stack as it is now.
+  @inline(__always)
+  func deliver(
+    _ value: Value, to a: Int, _ fiber: Fiber, _ base: Int, _ registers: inout UnsafeMutablePointer<Value>
+  ) {
+    registers = fiber.stack + base
+    registers[a] = value
   }
 
   /// Calls the script function `target` (in register `a`, its arguments above, already

@@ -159,8 +159,10 @@ extension VM {
 
   @inline(never)
   func interpolate(_ parts: UnsafeMutablePointer<Value>, count: Int) -> Value {
+    // Copied first: a `toString` may grow (and so move) the stack the parts are in.
+    let values = Array(UnsafeBufferPointer(start: parts, count: count))
     var text = ""
-    for index in 0..<count { describe(parts[index], quoted: false, into: &text, depth: 0) }
+    for value in values { describe(value, quoted: false, into: &text, depth: 0) }
     return .object(heap.allocate(StringObject(text, pool: heap.pool)))
   }
 

@@ -47,11 +47,29 @@ public struct ScriptError: Error, Sendable, CustomStringConvertible {
     var text = ""
     if let location { text += "\(location.file):\(location.line):\(location.column): " }
     text += "\(typeName): \(message)"
-    for frame in stackTrace {
-      text += "\n  at \(frame.function) (\(frame.file):\(frame.line))"
-    }
+    for line in Self.traceLines(stackTrace) { text += "\n  " + line }
     return text
   }
+
+  /// The trace as `at function (file:line)` lines. A run of identical lines (deep
+  /// recursion) gives a few of them and a count, as Python does.
+  static func traceLines(_ trace: [Frame]) -> [String] {
+    var lines: [String] = []
+    var index = 0
+    while index < trace.count {
+      let frame = trace[index]
+      var end = index + 1
+      while end < trace.count && trace[end] == frame { end += 1 }
+      let shown = min(end - index, repeatedLinesShown)
+      lines += Array(repeating: "at \(frame.function) (\(frame.file):\(frame.line))", count: shown)
+      if end - index > shown { lines.append("[the line above repeated \(end - index - shown) more times]") }
+      index = end
+    }
+    return lines
+  }
+
+  /// How many identical trace lines in a row print before the rest are counted.
+  static let repeatedLinesShown = 3
 }
 
 /// An error travelling through the VM: raised by a built-in operation (`typeName` and

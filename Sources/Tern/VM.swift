@@ -82,9 +82,10 @@ public final class VM {
   /// How deep an equality or ordering test is inside nested structures.
   var structureDepth = 0
   static let maximumStructureDepth = 500
-  /// Nested dispatch loops running now (built-ins calling back into script).
+  /// Nested dispatch loops running now (built-ins calling back into script), bounded by
+  /// the room left on the thread's stack.
   var nativeCallDepth = 0
-  static let maximumNativeCallDepth = 100
+  var stackGuard = StackGuard()
   /// The last class serial handed out.
   var classSerials = 0
   /// Values a native holds while it may allocate.

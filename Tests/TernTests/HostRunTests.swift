@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Tern
@@ -183,5 +184,33 @@ import Testing
     #expect(throws: ScriptError.self) {
       try vm.run("import os\nos.stdout.writeBytes([256])")
     }
+  }
+}
+
+/// Recursion through nested dispatch loops (getters, operator methods) stops with a
+/// catchable StackOverflow before the thread's stack runs out, however small the host made
+/// that stack.
+@Suite struct StackGuardTests {
+  @Test func endlessGetterRecursionOnASmallStackIsAnError() throws {
+    let outcome = Mutex<String>("")
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      let vm = VM()
+      do {
+        _ = try vm.evaluate(
+          """
+          class Endless { fn get forever() => self.forever }
+          Endless().forever
+          """, name: "<test>")
+        outcome.withLock { $0 = "finished" }
+      } catch {
+        outcome.withLock { $0 = (error as? ScriptError)?.typeName ?? "\(error)" }
+      }
+      done.signal()
+    }
+    thread.stackSize = 512 * 1024
+    thread.start()
+    done.wait()
+    #expect(outcome.withLock { $0 } == "StackOverflow")
   }
 }
