@@ -5,24 +5,40 @@ import TernSyntax
 // `import`: built-in library modules and modules from files, each run once.
 
 extension VM {
-  /// The module named by `specifier` (a built-in library name or a path relative to the
-  /// importing module's file), loading and running it on first import.
+  /// The module named by `specifier`, loading and running it on first import: a built-in
+  /// library (`math`), else a file beside the importing module's (`util` is `util.tern`,
+  /// `a.b` is `a/b.tern`); or the path of a file relative to the importing module's.
   @inline(never)
   func importModule(_ specifierValue: Value, from closure: Unmanaged<ClosureObject>) throws(RuntimeError) -> Value {
     let specifier = stringValue(specifierValue) ?? ""
     let importer = closure.takeUnretainedValue().module
     if !specifier.contains("/") && !specifier.hasSuffix(".tern") {
       if let module = modules[specifier] { return .object(module) }
-      guard let module = try makeLibraryModule(specifier) else {
+      if let module = try makeLibraryModule(specifier) {
+        modules[specifier] = module
+        return .object(module)
+      }
+      let file = specifier.split(separator: ".").joined(separator: "/") + ".tern"
+      let path = resolve(file, relativeTo: importer.path)
+      guard modules[moduleKey(path)] != nil || moduleLoader(path) != nil else {
         throw RuntimeError(typeName: "ImportError", message: "no module named '\(specifier)'")
       }
-      modules[specifier] = module
-      return .object(module)
+      return try importFile(path, named: specifier)
     }
-    let path = resolve(specifier, relativeTo: importer.path)
-    if let module = modules[path] {
+    return try importFile(resolve(specifier, relativeTo: importer.path), named: specifier)
+  }
+
+  /// The module in the file at `path`, run on first import; an import of a module that is
+  /// still running its top level is a cycle.
+  func importFile(_ path: String, named specifier: String) throws(RuntimeError) -> Value {
+    let key = moduleKey(path)
+    if let module = modules[key] {
       if module.isLoading {
-        let chain = (importStack.drop(while: { $0 !== module }).map(\.name) + [specifier]).joined(separator: " -> ")
+        // The script being run goes by its file's name.
+        let names = importStack.drop(while: { $0 !== module }).map {
+          $0 === mainModule ? $0.path.map { ($0 as NSString).lastPathComponent } ?? $0.name : $0.name
+        }
+        let chain = (names + [specifier]).joined(separator: " -> ")
         throw RuntimeError(typeName: "ImportError", message: "import cycle: \(chain)")
       }
       return .object(module)
@@ -31,7 +47,7 @@ extension VM {
       throw RuntimeError(typeName: "ImportError", message: "cannot find module '\(specifier)'")
     }
     let module = makeModule(name: specifier, path: path)
-    modules[path] = module
+    modules[key] = module
     module.isLoading = true
     importStack.append(module)
     defer {
@@ -42,13 +58,19 @@ extension VM {
     do throws(ScriptError) {
       compiled = try compile(SourceFile(name: path, text: text), module: module)
     } catch {
-      modules[path] = nil
+      modules[key] = nil
       var failure = RuntimeError(typeName: "ImportError", message: "\(specifier) does not compile: \(error.message)")
       failure.location = error.location
       throw failure
     }
     _ = try execute(compiled, in: module)
     return .object(module)
+  }
+
+  /// What identifies a file's module: its absolute path, however an import spelled it.
+  func moduleKey(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (absolute as NSString).standardizingPath
   }
 
   func resolve(_ specifier: String, relativeTo importerPath: String?) -> String {

@@ -196,7 +196,16 @@ public final class VM {
   /// Compiles and runs a script. `name` is its file path: errors show it, and the script's
   /// relative imports (`import "./util.tern"`) are resolved against it.
   public func run(_ text: String, name: String = "<script>") throws(ScriptError) {
-    if !name.hasPrefix("<") { mainModule.path = name }
+    guard !name.hasPrefix("<") else { return try run(compile(text, name: name)) }
+    // The script is a module like the files it imports: one importing it back is a cycle.
+    mainModule.path = name
+    modules[moduleKey(name)] = mainModule
+    mainModule.isLoading = true
+    importStack.append(mainModule)
+    defer {
+      importStack.removeLast()
+      mainModule.isLoading = false
+    }
     try run(compile(text, name: name))
   }
 
