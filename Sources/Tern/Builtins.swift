@@ -5,12 +5,14 @@ import Foundation
 
 extension VM {
   func installBuiltins() {
-    defineNative("print", arity: 0...Int.max) { vm, arguments in
+    defineNative("print", arity: 0...Int.max) { vm, arguments throws(RuntimeError) in
       var line = ""
       for (index, argument) in arguments.enumerated() {
         if index > 0 { line += " " }
         vm.describe(argument, quoted: false, into: &line, depth: 0)
       }
+      // A `toString` that threw: nothing is printed.
+      try vm.raiseDeferredError()
       vm.write(line + "\n")
       return .null
     }

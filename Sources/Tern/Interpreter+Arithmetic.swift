@@ -7,8 +7,12 @@ import TernBytecode
 extension VM {
   /// `==` with its common cases inline: `x == nil` (only nil equals nil), two ints, an
   /// object compared with itself, two strings, a string and a value that is not an object.
+  /// The slow path (which may run a user `==`) saves the running instruction first, so an
+  /// error it raises is reported, and caught, there.
   @inline(__always)
-  func quickEqual(_ left: Value, _ right: Value) -> Bool {
+  func isEqual(
+    _ left: Value, _ right: Value, _ fiber: Fiber, _ frameIndex: Int, _ ip: UnsafeMutablePointer<UInt32>
+  ) throws(RuntimeError) -> Bool {
     if left.tag == .null || right.tag == .null { return left.tag == right.tag }
     if left.tag == .int && right.tag == .int { return left.payload == right.payload }
     if left.tag == .object {
@@ -22,7 +26,37 @@ extension VM {
     } else if right.tag == .object && right.objectKind == .string {
       return false
     }
-    return valuesEqual(left, right)
+    fiber.frames[frameIndex].ip = ip
+    return try equalSlowly(left, right)
+  }
+
+  /// `valuesEqual`, raising what a user `==` it called threw.
+  @inline(never)
+  func equalSlowly(_ left: Value, _ right: Value) throws(RuntimeError) -> Bool {
+    let equal = valuesEqual(left, right)
+    try raiseDeferredError()
+    return equal
+  }
+
+  /// Calls a script method from code that cannot throw (equality, hashing, printing): an
+  /// error it throws is kept, the first one, and raised by `raiseDeferredError` when control
+  /// is back where errors can be thrown; meanwhile the call counts as having no result.
+  func callDeferringError(_ method: ClosureObject, _ arguments: [Value]) -> Value? {
+    do {
+      return try call(closure: method, arguments: arguments)
+    } catch {
+      if deferredError == nil { deferredError = error }
+      return nil
+    }
+  }
+
+  /// Throws the error a user `==`, `hash` or `toString` threw where it could not be, if any.
+  @inline(__always)
+  func raiseDeferredError() throws(RuntimeError) {
+    if let error = deferredError {
+      deferredError = nil
+      throw error
+    }
   }
 
   /// Two strings are equal when their scalars are (byte-wise UTF-8), not up to Unicode
@@ -323,14 +357,14 @@ extension VM {
     case (.instance, .instance) where (left.object as! InstanceObject).cls.isValueType:
       let (a, b) = (left.object as! InstanceObject, right.object as! InstanceObject)
       if let method = a.cls.methods["op:=="] {
-        return (try? call(closure: method, arguments: [left, right]))?.isTruthy ?? false
+        return callDeferringError(method, [left, right])?.isTruthy ?? false
       }
       guard a.cls === b.cls else { return false }
       for index in 0..<a.fieldCount where !valuesEqual(a.fields[index], b.fields[index]) { return false }
       return true
     case (.instance, _):
       guard let method = operatorMethod(left, "==") else { return false }
-      return (try? call(closure: method, arguments: [left, right]))?.isTruthy ?? false
+      return callDeferringError(method, [left, right])?.isTruthy ?? false
     case (.range, .range):
       let (a, b) = (left.object as! RangeObject, right.object as! RangeObject)
       return a.lower == b.lower && a.upper == b.upper && a.isClosed == b.isClosed && a.step == b.step
@@ -443,7 +477,7 @@ extension VM {
       case .instance where (value.object as! InstanceObject).cls.methods["hash"] != nil:
         // A class's own `hash()` (it should agree with its `==`).
         let method = (value.object as! InstanceObject).cls.methods["hash"]!
-        guard let hash = try? call(closure: method, arguments: [value]), hash.tag == .int else {
+        guard let hash = callDeferringError(method, [value]), hash.tag == .int else {
           return Self.mix(value.payload)
         }
         return Int(hash.asInt)

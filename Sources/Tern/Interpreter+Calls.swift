@@ -50,7 +50,9 @@ extension VM {
             typeName: "TypeError",
             message: "\(native.name) expects \(Self.describeArity(native.arity)) but got \(count)")
         }
-        return try native.body(self, values)
+        let result = try native.body(self, values)
+        try raiseDeferredError()
+        return result
       case .boundMethod:
         let bound = callee.object as! BoundMethodObject
         if let method = bound.method { return try call(closure: method, arguments: [bound.receiver] + values) }

@@ -162,7 +162,8 @@ extension VM {
               let op = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Opcode.self)
               deliver(try unary(op, registers[Instruction.b(word)]), to: a, fiber, base, &registers)
             case .equal, .notEqual:
-              let equal = quickEqual(registers[Instruction.b(word)], registers[Instruction.c(word)])
+              let equal = try isEqual(
+                registers[Instruction.b(word)], registers[Instruction.c(word)], fiber, frameIndex, ip)
               // A user `==` may have run (and grown the stack).
               deliver(
                 .bool(equal == (UInt8(truncatingIfNeeded: word) == Opcode.equal.rawValue)), to: a, fiber, base,
@@ -176,12 +177,12 @@ extension VM {
                 registers[Instruction.b(word)], registers[Instruction.c(word)], orEqual: orEqual, fiber, frameIndex, ip)
               deliver(.bool(holds), to: a, fiber, base, &registers)
             case .skipUnlessEqual:
-              let holds = quickEqual(registers[a], registers[Instruction.b(word)])
+              let holds = try isEqual(registers[a], registers[Instruction.b(word)], fiber, frameIndex, ip)
               if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
             case .skipUnlessEqualConstant:
-              let holds = quickEqual(registers[a], constants[Instruction.b(word)])
+              let holds = try isEqual(registers[a], constants[Instruction.b(word)], fiber, frameIndex, ip)
               if let leaves = try skip(unless: holds, word, &ip, fiber, frameIndex) {
                 if leaves { return .null } else { continue fiberLoop }
               }
@@ -383,6 +384,7 @@ extension VM {
             case .insertMap:
               fiber.frames[frameIndex].ip = ip
               try insertMapEntry(registers[a], registers[Instruction.b(word)], registers[Instruction.c(word)])
+              try raiseDeferredError()
             case .newTuple:
               fiber.frames[frameIndex].ip = ip
               let start = Instruction.b(word)
@@ -401,14 +403,19 @@ extension VM {
                   continue
                 }
               }
-              if object.tag == .object && object.objectKind == .map {
+              // (Keys that are instances go the slow way: their `hash` and `==` may throw.)
+              if object.tag == .object && object.objectKind == .map
+                && (index.tag != .object || index.objectKind == .string)
+              {
                 if let value = MapObject.get(index, in: object) {
                   registers[a] = value
                   continue
                 }
               }
               fiber.frames[frameIndex].ip = ip
-              deliver(try getIndex(object, index), to: a, fiber, base, &registers)
+              let element = try getIndex(object, index)
+              try raiseDeferredError()
+              deliver(element, to: a, fiber, base, &registers)
             case .setIndex:
               let object = registers[a]
               let index = registers[Instruction.b(word)]
@@ -430,6 +437,7 @@ extension VM {
               }
               fiber.frames[frameIndex].ip = ip
               try setIndex(object, index, value)
+              try raiseDeferredError()
             case .getMember:
               let object = registers[Instruction.b(word)]
               let cache = closure._withUnsafeGuaranteedRef { $0.cache(before: ip) }
@@ -530,7 +538,9 @@ extension VM {
               }
               // A built-in method this site has called before on this kind of receiver.
               if receiver.tag == .object && cache.pointee.classSerial == FastMethod.cacheKey(receiver.objectKind) {
-                deliver(try fastMethod(cache.pointee.slot, receiver, registers + a + 1), to: a, fiber, base, &registers)
+                let result = try fastMethod(cache.pointee.slot, receiver, registers + a + 1)
+                try raiseDeferredError()
+                deliver(result, to: a, fiber, base, &registers)
                 continue
               }
               if receiver.tag == .object && receiver.objectKind == .fiber && argumentCount <= 1,
@@ -540,7 +550,7 @@ extension VM {
               {
                 continue fiberLoop
               }
-              let result = try invoke(
+              let result = try invokeRaisingDeferred(
                 receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount,
                 cache: cache)
               registers = fiber.stack + base
@@ -631,9 +641,9 @@ extension VM {
               throw matchFailure(registers[a], pattern: constants[Instruction.bx(word)])
             case .interpolate:
               fiber.frames[frameIndex].ip = ip
-              deliver(
-                interpolate(registers + Instruction.b(word), count: Instruction.c(word)), to: a, fiber, base, &registers
-              )
+              let text = interpolate(registers + Instruction.b(word), count: Instruction.c(word))
+              try raiseDeferredError()
+              deliver(text, to: a, fiber, base, &registers)
             case .throwValue:
               fiber.frames[frameIndex].ip = ip
               throw thrownValue(registers[a])

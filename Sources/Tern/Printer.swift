@@ -101,9 +101,7 @@ extension VM {
       case let closure as ClosureObject:
         out += "<fn \(closure.function.name)>"
       case let instance as InstanceObject:
-        if let method = instance.cls.methods["toString"],
-          let text = try? call(closure: method, arguments: [value])
-        {
+        if let method = instance.cls.methods["toString"], let text = callDeferringError(method, [value]) {
           describe(text, quoted: false, into: &out, depth: depth + 1)
         } else if instance.cls.flavor == .record {
           out += instance.cls.name + "("

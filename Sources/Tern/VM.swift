@@ -85,6 +85,9 @@ public final class VM {
   /// Nested dispatch loops running now (built-ins calling back into script), bounded by
   /// the room left on the thread's stack.
   var nativeCallDepth = 0
+  /// An error a user `==`, `hash` or `toString` threw inside code that cannot throw
+  /// (`callDeferringError`), raised at the next point that can.
+  var deferredError: RuntimeError?
   var stackGuard = StackGuard()
   /// The last class serial handed out.
   var classSerials = 0
@@ -293,6 +296,7 @@ public final class VM {
     for continuation in pendingFinalizations { collector.mark(.object(continuation)) }
     for run in hostRuns.values { collector.mark(.object(run)) }
     collector.mark(unwindMarker)
+    if let thrown = deferredError?.thrown { collector.mark(thrown) }
   }
 
   // MARK: - Globals and natives
