@@ -214,10 +214,12 @@ final class MapObject: HeapObject {
   private var table: UnsafeMutablePointer<Int32>?
   private var tableSize = 0
   private(set) var count = 0
-  unowned(unsafe) let vm: VM
+  /// The VM, for hashing and comparing keys; unretained (a reference held as `unowned`
+  /// would still be retained around every call made through it).
+  private let vm: Unmanaged<VM>
 
   init(vm: VM, isSet: Bool = false) {
-    self.vm = vm
+    self.vm = Unmanaged.passUnretained(vm)
     capacity = 4
     denseValues = malloc(4 * MemoryLayout<Value>.stride)!.bindMemory(to: Value.self, capacity: 4)
     super.init(kind: isSet ? .set : .map)
@@ -268,7 +270,9 @@ final class MapObject: HeapObject {
       if index == 0 { return nil }
       if index > 0 {
         let entry = entries + (index - 1)
-        if Int(entry.pointee.hash) == hash && vm.keysEqual(entry.pointee.key, key) { return slot }
+        if Int(entry.pointee.hash) == hash && vm._withUnsafeGuaranteedRef({ $0.keysEqual(entry.pointee.key, key) }) {
+          return slot
+        }
       }
       perturb >>= 5
       slot = (slot &* 5 &+ 1 &+ Int(bitPattern: perturb)) & mask
@@ -276,7 +280,9 @@ final class MapObject: HeapObject {
   }
 
   /// The hash that places `key` in the table: `VM.hashKey`, kept to 32 bits.
-  private func slotHash(_ key: Value) -> Int { Int(Int32(truncatingIfNeeded: vm.hashKey(key))) }
+  private func slotHash(_ key: Value) -> Int {
+    Int(Int32(truncatingIfNeeded: vm._withUnsafeGuaranteedRef { $0.hashKey(key) }))
+  }
 
   /// In dense mode: the position of an int key (or a float equal to one) within the run.
   @inline(__always)
