@@ -369,64 +369,6 @@ extension VM {
     return sorted.map(\.element)
   }
 
-  func stringMethod(_ object: StringObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
-    let text = object.value
-    switch name {
-    case "upper": return string(text.uppercased())
-    case "lower": return string(text.lowercased())
-    case "trim": return string(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    case "contains", "startsWith", "endsWith", "find":
-      try argumentCount(arguments, 1...1, name)
-      let needle = try stringArgument(arguments[0], name)
-      switch name {
-      case "contains": return .bool(needle.isEmpty || text.contains(needle))
-      case "startsWith": return .bool(text.unicodeScalars.starts(with: needle.unicodeScalars))
-      case "endsWith": return .bool(text.unicodeScalars.reversed().starts(with: needle.unicodeScalars.reversed()))
-      default:
-        let haystack = object.scalars
-        let pattern = Array(needle.unicodeScalars)
-        if pattern.isEmpty { return .int(0) }
-        guard haystack.count >= pattern.count else { return .null }
-        for start in 0...(haystack.count - pattern.count)
-        where haystack[start..<start + pattern.count].elementsEqual(pattern) {
-          return .int(Int64(start))
-        }
-        return .null
-      }
-    case "replace":
-      try argumentCount(arguments, 2...2, name)
-      let old = try stringArgument(arguments[0], name)
-      let new = try stringArgument(arguments[1], name)
-      return string(old.isEmpty ? text : text.replacingOccurrences(of: old, with: new))
-    case "split":
-      try argumentCount(arguments, 0...1, name)
-      let parts: [String]
-      if let separatorValue = arguments.first {
-        let separator = try stringArgument(separatorValue, name)
-        guard !separator.isEmpty else { throw RuntimeError(typeName: "ValueError", message: "empty separator") }
-        parts = text.components(separatedBy: separator)
-      } else {
-        parts = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-      }
-      return stringList(parts)
-    case "chars":
-      return stringList(object.scalars.map { String($0) })
-    case "bytes":
-      return .object(heap.allocate(ListObject(text.utf8.map { .int(Int64($0)) })))
-    default:
-      throw RuntimeError(typeName: "TypeError", message: "String has no method '\(name)'")
-    }
-  }
-
-  /// A new list of new strings, kept reachable while it is filled.
-  func stringList(_ parts: [String]) -> Value {
-    let list = heap.allocate(ListObject(capacity: parts.count))
-    temporaryRoots.append(.object(list))
-    defer { temporaryRoots.removeLast() }
-    for part in parts { list.append(string(part)) }
-    return .object(list)
-  }
-
   // MARK: - Loops
 
   /// Sets up `for x in a..<b`: false when the range is empty.

@@ -381,9 +381,13 @@ extension VM {
     if left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {
       case (.string, .string):
-        let (x, y) = ((left.object as! StringObject).value, (right.object as! StringObject).value)
-        if x == y { return orEqual }
-        return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+        // By scalars, as `==` is (not by Swift's canonical equivalence): UTF-8 byte order
+        // is scalar order.
+        let (a, aCount) = StringObject.bytes(of: left)
+        let (b, bCount) = StringObject.bytes(of: right)
+        let common = memcmp(a, b, min(aCount, bCount))
+        if common != 0 { return common < 0 }
+        return orEqual ? aCount <= bCount : aCount < bCount
       case (.tuple, .tuple), (.list, .list):
         guard structureDepth < Self.maximumStructureDepth else {
           throw RuntimeError(
