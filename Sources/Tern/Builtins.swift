@@ -175,13 +175,8 @@ extension VM {
   }
 
   func builtinMethod(_ receiver: Value, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
-    if receiver.tag == .int || receiver.tag == .float {
-      try argumentCount(arguments, 1...1, "toFixed")
-      guard arguments[0].tag == .int, arguments[0].asInt >= 0, arguments[0].asInt <= 100 else {
-        throw RuntimeError(typeName: "TypeError", message: "toFixed expects a number of digits from 0 to 100")
-      }
-      let x = receiver.tag == .int ? Double(receiver.asInt) : receiver.asFloat
-      return string(String(format: "%.\(arguments[0].asInt)f", x))
+    if receiver.tag == .int || receiver.tag == .float || isBigInteger(receiver) {
+      return try toFixed(receiver, arguments)
     }
     // Dispatch on the kind byte, not on dynamic casts (this runs for every built-in call).
     let object = receiver.object
@@ -200,17 +195,21 @@ extension VM {
     case .range where name == "step":
       let range = unsafeDowncast(object, to: RangeObject.self)
       try argumentCount(arguments, 1...1, name)
-      guard arguments[0].tag == .int, arguments[0].asInt > 0 else {
+      let step: Int64
+      if arguments[0].tag == .int, arguments[0].asInt > 0 {
+        step = arguments[0].asInt
+      } else if case .big(let big)? = number(arguments[0]), big > 0 {
+        // Past any 64-bit bound anyway: only the first element is left.
+        step = .max
+      } else {
         throw RuntimeError(typeName: "ValueError", message: "step must be a positive Int")
       }
       return .object(
-        heap.allocate(
-          RangeObject(lower: range.lower, upper: range.upper, isClosed: range.isClosed, step: arguments[0].asInt)))
+        heap.allocate(RangeObject(lower: range.lower, upper: range.upper, isClosed: range.isClosed, step: step)))
     case .range:
       let range = unsafeDowncast(object, to: RangeObject.self)
       try argumentCount(arguments, 1...1, name)
-      guard number(arguments[0]) != nil else { return .false }
-      return .bool(isInRange(arguments[0], .int(range.lower), .int(range.upper), isClosed: range.isClosed))
+      return .bool(rangeContains(range, arguments[0]))
     case .continuation:
       // `k.finalize()`: ends the captured computation, running its `finally` blocks (H11).
       try argumentCount(arguments, 0...0, name)
@@ -227,6 +226,22 @@ extension VM {
     default:
       throw RuntimeError(typeName: "TypeError", message: "\(typeName(of: receiver)) has no method '\(name)'")
     }
+  }
+
+  /// `x.toFixed(digits)`: an Int prints exactly (its digits, then `.` and zeros), a float
+  /// rounded to `digits` decimals; nan and the infinities print as `print` shows them.
+  func toFixed(_ receiver: Value, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    try argumentCount(arguments, 1...1, "toFixed")
+    guard arguments[0].tag == .int, arguments[0].asInt >= 0, arguments[0].asInt <= 100 else {
+      throw RuntimeError(typeName: "TypeError", message: "toFixed expects a number of digits from 0 to 100")
+    }
+    let digits = Int(arguments[0].asInt)
+    guard receiver.tag == .float else {
+      return string(describe(receiver) + (digits > 0 ? "." + String(repeating: "0", count: digits) : ""))
+    }
+    let x = receiver.asFloat
+    guard x.isFinite else { return string(describe(receiver)) }
+    return string(String(format: "%.\(digits)f", x))
   }
 
   func setMethod(_ set: MapObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
@@ -277,8 +292,7 @@ extension VM {
       return .null
     case "insert":
       try argumentCount(arguments, 2...2, name)
-      let index = try position(arguments[0], count: list.count + 1, in: "list")
-      list.insert(arguments[1], at: index)
+      list.insert(arguments[1], at: try insertPosition(arguments[0], count: list.count))
       return .null
     case "remove":
       try argumentCount(arguments, 1...1, name)
@@ -334,9 +348,20 @@ extension VM {
         index += 1
       }
       return accumulator
+    case "iterate":
+      // A list is its own iterable (as `iterate()` on a class may return any iterable).
+      try argumentCount(arguments, 0...0, name)
+      return receiver
     case "slice":
       try argumentCount(arguments, 2...2, name)
       guard arguments[0].tag == .int, arguments[1].tag == .int else {
+        if arguments.allSatisfy({ $0.tag == .int || isBigInteger($0) }) {
+          throw RuntimeError(
+            typeName: "IndexError",
+            message:
+              "slice \(describe(arguments[0]))..<\(describe(arguments[1])) out of range for list of count \(list.count)"
+          )
+        }
         throw RuntimeError(typeName: "TypeError", message: "slice expects two Ints")
       }
       let range = RangeObject(lower: arguments[0].asInt, upper: arguments[1].asInt, isClosed: false)
@@ -345,6 +370,20 @@ extension VM {
     default:
       throw RuntimeError(typeName: "TypeError", message: "List has no method '\(name)'")
     }
+  }
+
+  /// Where `list.insert(index, value)` puts the value: 0 through `count` (`count` appends);
+  /// a negative index counts from the end, -1 appending.
+  func insertPosition(_ index: Value, count: Int) throws(RuntimeError) -> Int {
+    if index.tag == .int {
+      let raw = index.asInt
+      let adjusted = raw < 0 ? raw + Int64(count) + 1 : raw
+      if adjusted >= 0 && adjusted <= Int64(count) { return Int(adjusted) }
+    } else if !isBigInteger(index) {
+      return try position(index, count: count + 1, in: "list")  // its TypeError
+    }
+    throw RuntimeError(
+      typeName: "IndexError", message: "index \(describe(index)) out of range for list of count \(count)")
   }
 
   /// A stable sort, by `<` or by a "comes before" function.
@@ -371,75 +410,13 @@ extension VM {
     return sorted.map(\.element)
   }
 
-  func stringMethod(_ object: StringObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
-    let text = object.value
-    switch name {
-    case "upper": return string(text.uppercased())
-    case "lower": return string(text.lowercased())
-    case "trim": return string(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    case "contains", "startsWith", "endsWith", "find":
-      try argumentCount(arguments, 1...1, name)
-      let needle = try stringArgument(arguments[0], name)
-      switch name {
-      case "contains": return .bool(needle.isEmpty || text.contains(needle))
-      case "startsWith": return .bool(text.unicodeScalars.starts(with: needle.unicodeScalars))
-      case "endsWith": return .bool(text.unicodeScalars.reversed().starts(with: needle.unicodeScalars.reversed()))
-      default:
-        let haystack = object.scalars
-        let pattern = Array(needle.unicodeScalars)
-        if pattern.isEmpty { return .int(0) }
-        guard haystack.count >= pattern.count else { return .null }
-        for start in 0...(haystack.count - pattern.count)
-        where haystack[start..<start + pattern.count].elementsEqual(pattern) {
-          return .int(Int64(start))
-        }
-        return .null
-      }
-    case "replace":
-      try argumentCount(arguments, 2...2, name)
-      let old = try stringArgument(arguments[0], name)
-      let new = try stringArgument(arguments[1], name)
-      return string(old.isEmpty ? text : text.replacingOccurrences(of: old, with: new))
-    case "split":
-      try argumentCount(arguments, 0...1, name)
-      let parts: [String]
-      if let separatorValue = arguments.first {
-        let separator = try stringArgument(separatorValue, name)
-        guard !separator.isEmpty else { throw RuntimeError(typeName: "ValueError", message: "empty separator") }
-        parts = text.components(separatedBy: separator)
-      } else {
-        parts = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-      }
-      return stringList(parts)
-    case "chars":
-      return stringList(object.scalars.map { String($0) })
-    case "bytes":
-      return .object(heap.allocate(ListObject(text.utf8.map { .int(Int64($0)) })))
-    default:
-      throw RuntimeError(typeName: "TypeError", message: "String has no method '\(name)'")
-    }
-  }
-
-  /// A new list of new strings, kept reachable while it is filled.
-  func stringList(_ parts: [String]) -> Value {
-    let list = heap.allocate(ListObject(capacity: parts.count))
-    temporaryRoots.append(.object(list))
-    defer { temporaryRoots.removeLast() }
-    for part in parts { list.append(string(part)) }
-    return .object(list)
-  }
-
   // MARK: - Loops
 
   /// Sets up `for x in a..<b`: false when the range is empty.
   @inline(never)
   func prepareRangeLoop(_ state: UnsafeMutablePointer<Value>) throws(RuntimeError) -> Bool {
     let isClosed = state[2].asInt != 0
-    guard state[0].tag == .int, state[1].tag == .int else {
-      throw RuntimeError(
-        typeName: "TypeError",
-        message: "range bounds must be Ints, not \(typeName(of: state[0])) and \(typeName(of: state[1]))")
-    }
+    guard state[0].tag == .int, state[1].tag == .int else { throw rangeBoundsError(state[0], state[1]) }
     let start = state[0].asInt
     let end = state[1].asInt
     if !isClosed && end == .min { return false }

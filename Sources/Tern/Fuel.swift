@@ -58,7 +58,9 @@ extension VM {
   /// chain can be given one: code cannot refill the budget it runs under (SEMANTICS B3).
   func setBudget(_ target: Fiber, _ value: Value, caller: String) throws(RuntimeError) {
     var budget: Int?
-    if !value.isNil {
+    if case .big(let big)? = number(value), big > 0 {
+      budget = .max  // more than can ever be spent
+    } else if !value.isNil {
       guard value.tag == .int, value.asInt >= 0 else {
         throw RuntimeError(
           typeName: "TypeError", message: "\(caller) expects a fuel budget that is an Int >= 0 or nil")

@@ -175,7 +175,10 @@ extension VM {
         }
         return integerValue(a << Int(b))
       }
-      return integerValue(b > 1 << 30 ? (a < 0 ? -1 : 0) : a >> Int(b))
+      if b > 1 << 30 { return .int(a < 0 ? -1 : 0) }
+      // Floor, as for small ints (`-5 >> 1` is -3): BigInt shifts the magnitude, which
+      // rounds a negative value toward zero, so shift the one's complement instead.
+      return integerValue(a < 0 ? -((-a - 1) >> Int(b)) - 1 : a >> Int(b))
     default:
       throw RuntimeError(typeName: "TypeError", message: "invalid arithmetic operation")
     }
@@ -393,14 +396,39 @@ extension VM {
     return BigInt(exactly: value)
   }
 
+  /// How an integer compares with a float, exactly (not by rounding the integer to a
+  /// double): -1, 0 or 1 for less, equal or greater; nil when the float is nan.
+  func compareInteger(_ integer: Number, toFloat float: Double) -> Int? {
+    if float.isNaN { return nil }
+    if float.isInfinite { return float > 0 ? -1 : 1 }
+    // The float is its integral part plus a fraction in (-1, 1) of the same sign; the
+    // integral part converts exactly, so compare with it first and let the fraction break a tie.
+    let integral = float.rounded(.towardZero)
+    let fraction = float - integral
+    let order: Int
+    if case .int(let x) = integer, let y = Int64(exactly: integral) {
+      order = x < y ? -1 : x > y ? 1 : 0
+    } else {
+      let (x, y) = (bigInt(integer)!, BigInt(exactly: integral)!)
+      order = x < y ? -1 : x > y ? 1 : 0
+    }
+    if order != 0 { return order }
+    return fraction > 0 ? -1 : fraction < 0 ? 1 : 0
+  }
+
   @inline(never)
   func compare(_ left: Value, _ right: Value, orEqual: Bool) throws(RuntimeError) -> Bool {
     if let lhs = number(left), let rhs = number(right) {
       switch (lhs, rhs) {
       case (.int(let x), .int(let y)): return orEqual ? x <= y : x < y
-      case (.float, _), (_, .float):
-        let (x, y) = (double(lhs), double(rhs))
-        return orEqual ? x <= y : x < y
+      case (.float(let x), .float(let y)): return orEqual ? x <= y : x < y
+      case (.float(let x), _):
+        // x < n exactly when n > x.
+        guard let order = compareInteger(rhs, toFloat: x) else { return false }
+        return orEqual ? order >= 0 : order > 0
+      case (_, .float(let y)):
+        guard let order = compareInteger(lhs, toFloat: y) else { return false }
+        return orEqual ? order <= 0 : order < 0
       default:
         let (x, y) = (bigInt(lhs)!, bigInt(rhs)!)
         return orEqual ? x <= y : x < y
@@ -415,9 +443,13 @@ extension VM {
     if left.tag == .object, right.tag == .object {
       switch (left.objectKind, right.objectKind) {
       case (.string, .string):
-        let (x, y) = ((left.object as! StringObject).value, (right.object as! StringObject).value)
-        if x == y { return orEqual }
-        return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+        // By scalars, as `==` is (not by Swift's canonical equivalence): UTF-8 byte order
+        // is scalar order.
+        let (a, aCount) = StringObject.bytes(of: left)
+        let (b, bCount) = StringObject.bytes(of: right)
+        let common = memcmp(a, b, min(aCount, bCount))
+        if common != 0 { return common < 0 }
+        return orEqual ? aCount <= bCount : aCount < bCount
       case (.tuple, .tuple), (.list, .list):
         guard structureDepth < Self.maximumStructureDepth else {
           throw RuntimeError(
@@ -467,13 +499,15 @@ extension VM {
     switch value.tag {
     case .int: return Int(value.asInt)
     case .float:
+      // A float equal to an integer hashes as that integer, a bigint included.
       let x = value.asFloat
       if let exact = Int64(exactly: x) { return Int(exact) }
+      if let exact = exactInteger(x) { return Self.hashBigInt(exact) }
       return Self.mix(x.bitPattern)
     case .object:
       switch value.objectKind {
       case .string: return value.withObject(as: StringObject.self) { $0.hash }
-      case .bigInteger: return (value.object as! BigIntegerObject).value.hashValue
+      case .bigInteger: return Self.hashBigInt((value.object as! BigIntegerObject).value)
       case .instance where (value.object as! InstanceObject).cls.methods["hash"] != nil:
         // A class's own `hash()` (it should agree with its `==`).
         let method = (value.object as! InstanceObject).cls.methods["hash"]!
@@ -503,6 +537,14 @@ extension VM {
     default:
       return Self.mix(value.payload ^ (UInt64(value.tag.rawValue) << 56))
     }
+  }
+
+  /// A bigint's hash, from its sign and magnitude words (the same in every run, unlike
+  /// Swift's seeded `hashValue`). Bigints lie outside Int64, so none equals a small int.
+  static func hashBigInt(_ value: BigInt) -> Int {
+    var hash = mix(value.sign == .minus ? 0x6269_676E : 0x6269_6770)
+    for word in value.magnitude.words { hash = mix(UInt64(bitPattern: Int64(hash)) ^ UInt64(word)) }
+    return hash
   }
 
   /// Key equality: plain values by bits, everything else structurally.

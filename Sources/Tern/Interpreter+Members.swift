@@ -10,6 +10,11 @@ extension VM {
   /// A list/string/tuple position: negative counts from the end; out of range is an error.
   func position(_ index: Value, count: Int, in kind: String) throws(RuntimeError) -> Int {
     guard index.tag == .int else {
+      if isBigInteger(index) {
+        // An Int too large for 64 bits is an Int like any other, and out of range.
+        throw RuntimeError(
+          typeName: "IndexError", message: "index \(describe(index)) out of range for \(kind) of count \(count)")
+      }
       throw RuntimeError(typeName: "TypeError", message: "\(kind) index must be an Int, not \(typeName(of: index))")
     }
     let raw = index.asInt
@@ -32,21 +37,48 @@ extension VM {
     return Int(lower)..<Int(upper)
   }
 
+  /// The positions a slice `xs[range]` takes: every `range.step`-th one within its bounds.
+  func slicePositions(_ range: RangeObject, count: Int, in kind: String) throws(RuntimeError) -> StrideTo<Int> {
+    let bounds = try sliceBounds(range, count: count, in: kind)
+    return stride(from: bounds.lowerBound, to: bounds.upperBound, by: Int(clamping: range.step))
+  }
+
+  /// `range.contains(x)`: a plain range holds every number between its bounds (`2.5` is in
+  /// `1...5`, as in a range pattern); a stepped one only its elements.
+  func rangeContains(_ range: RangeObject, _ value: Value) -> Bool {
+    guard number(value) != nil,
+      isInRange(value, .int(range.lower), .int(range.upper), isClosed: range.isClosed)
+    else { return false }
+    if range.step == 1 { return true }
+    let integer: Int64
+    switch number(value) {
+    case .int(let x)?: integer = x
+    case .float(let x)?:
+      guard let exact = Int64(exactly: x) else { return false }
+      integer = exact
+    default: return false
+    }
+    // lower <= integer, so the distance fits in 64 unsigned bits even when the subtraction
+    // overflows Int64.
+    return UInt64(bitPattern: integer &- range.lower) % UInt64(range.step) == 0
+  }
+
   @inline(never)
   func getIndex(_ object: Value, _ index: Value) throws(RuntimeError) -> Value {
     if object.tag == .object {
       switch object.object {
       case let list as ListObject:
         if let range = index.object(as: RangeObject.self) {
-          let bounds = try sliceBounds(range, count: list.count, in: "list")
-          return .object(heap.allocate(ListObject(Array(list.values[bounds]))))
+          let positions = try slicePositions(range, count: list.count, in: "list")
+          return .object(heap.allocate(ListObject(positions.map { list.elements[$0] })))
         }
         return list.elements[try position(index, count: list.count, in: "list")]
       case let string as StringObject:
         if let range = index.object(as: RangeObject.self) {
-          let bounds = try sliceBounds(range, count: string.scalars.count, in: "string")
+          let positions = try slicePositions(range, count: string.scalars.count, in: "string")
+          let scalars = string.scalars
           var text = ""
-          text.unicodeScalars.append(contentsOf: string.scalars[bounds])
+          text.unicodeScalars.append(contentsOf: positions.lazy.map { scalars[$0] })
           return self.string(text)
         }
         let scalar = string.scalars[try position(index, count: string.scalars.count, in: "string")]
@@ -121,12 +153,25 @@ extension VM {
         isClosed: upper.isNil ? false : isClosed)
       return .object(heap.allocate(range))
     }
-    guard lower.tag == .int, upper.tag == .int else {
-      throw RuntimeError(
-        typeName: "TypeError",
-        message: "range bounds must be Ints, not \(typeName(of: lower)) and \(typeName(of: upper))")
-    }
+    guard lower.tag == .int, upper.tag == .int else { throw rangeBoundsError(lower, upper) }
     return .object(heap.allocate(RangeObject(lower: lower.asInt, upper: upper.asInt, isClosed: isClosed)))
+  }
+
+  /// True for an Int too large for 64 bits (a bigint object).
+  func isBigInteger(_ value: Value) -> Bool { value.tag == .object && value.objectKind == .bigInteger }
+
+  /// Why `lower` and `upper` cannot bound a range: a bound that is not an Int (or nil) is a
+  /// TypeError; ranges hold 64-bit Ints, so a bigint bound is a ValueError.
+  func rangeBoundsError(_ lower: Value, _ upper: Value) -> RuntimeError {
+    let bounds = [lower, upper]
+    if bounds.allSatisfy({ $0.isNil || $0.tag == .int || isBigInteger($0) }),
+      let big = bounds.first(where: { isBigInteger($0) })
+    {
+      return RuntimeError(typeName: "ValueError", message: "range bound \(describe(big)) does not fit in 64 bits")
+    }
+    return RuntimeError(
+      typeName: "TypeError",
+      message: "range bounds must be Ints, not \(typeName(of: lower)) and \(typeName(of: upper))")
   }
 
   // MARK: - Members
@@ -208,7 +253,7 @@ extension VM {
   static let methodNames: [ObjectKind: Set<String>] = [
     .list: [
       "append", "insert", "remove", "pop", "contains", "indexOf", "joined", "reversed", "sorted", "sort", "map",
-      "filter", "reduce", "slice",
+      "filter", "reduce", "slice", "iterate",
     ],
     .string: [
       "upper", "lower", "contains", "startsWith", "endsWith", "split", "trim", "replace", "find", "chars", "bytes",
@@ -227,6 +272,7 @@ extension VM {
     if object.tag == .int || object.tag == .float { return name == "toFixed" }
     guard object.tag == .object else { return false }
     switch object.objectKind {
+    case .bigInteger: return name == "toFixed"
     case .list: return Self.listMethods.contains(name)
     case .string: return Self.stringMethods.contains(name)
     case .map: return Self.mapMethods.contains(name)

@@ -40,8 +40,8 @@ extension VM {
   /// the indentation itself.
   private func jsonIndent(_ value: Value) throws(RuntimeError) -> [UInt8]? {
     if value.isNil { return nil }
-    if value.tag == .int {
-      guard value.asInt >= 0, value.asInt <= 100 else {
+    if value.tag == .int || isBigInteger(value) {
+      guard value.tag == .int, value.asInt >= 0, value.asInt <= 100 else {
         throw RuntimeError(typeName: "ValueError", message: "json.stringify indent must be from 0 to 100")
       }
       return Array(repeating: UInt8(ascii: " "), count: Int(value.asInt))

@@ -160,6 +160,12 @@ extension VM {
     function("sample", 2...2) { vm, arguments throws(RuntimeError) in
       let sequence = try vm.randomSequence(arguments[0], "random.sample")
       guard arguments[1].tag == .int else {
+        if vm.isBigInteger(arguments[1]) {
+          throw RuntimeError(
+            typeName: "ValueError",
+            message:
+              "random.sample of \(vm.describe(arguments[1])) from a \(sequence.typeName) of \(sequence.count) elements")
+        }
         throw RuntimeError(
           typeName: "TypeError", message: "random.sample expects an Int count, not \(vm.typeName(of: arguments[1]))")
       }

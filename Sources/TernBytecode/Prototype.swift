@@ -1,5 +1,10 @@
 /// A constant in a prototype's table. The compiler emits these, never VM objects; the VM
 /// turns them into values when it loads the prototype.
+///
+/// Two constants are equal (and the compiler shares one table entry) only when they are the
+/// same value to a script: strings and names by their Unicode scalars, not Swift's canonical
+/// equivalence (`"e\u{301}"` and `"é"` are different strings in Tern), floats by their bits
+/// (`0.0` and `-0.0` differ; a nan equals itself).
 public enum Constant: Sendable, Hashable {
   case integer(Int64)
   /// An integer literal too large for 64 bits: its decimal digits.
@@ -7,6 +12,37 @@ public enum Constant: Sendable, Hashable {
   case float(Double)
   case string(String)
   case symbol(String)
+
+  public static func == (lhs: Constant, rhs: Constant) -> Bool {
+    switch (lhs, rhs) {
+    case (.integer(let a), .integer(let b)): return a == b
+    case (.float(let a), .float(let b)): return a.bitPattern == b.bitPattern
+    case (.bigInteger(let a), .bigInteger(let b)), (.string(let a), .string(let b)), (.symbol(let a), .symbol(let b)):
+      return a.utf8.elementsEqual(b.utf8)
+    default: return false
+    }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(kindNumber)
+    switch self {
+    case .integer(let value): hasher.combine(value)
+    case .float(let value): hasher.combine(value.bitPattern)
+    case .bigInteger(let text), .string(let text), .symbol(let text):
+      hasher.combine(text.utf8.count)
+      for byte in text.utf8 { hasher.combine(byte) }
+    }
+  }
+
+  private var kindNumber: Int {
+    switch self {
+    case .integer: 0
+    case .float: 1
+    case .bigInteger: 2
+    case .string: 3
+    case .symbol: 4
+    }
+  }
 }
 
 /// How a closure finds one of its upvalues when it is created.
