@@ -63,7 +63,7 @@ public enum Disassembler {
       let bx = Instruction.bx(word)
       var text = name + "\(a) \(bx)"
       switch op {
-      case .loadConstant, .matchFailed, .importModule, .skipIfCase, .newEffect: text += constantComment(bx, proto)
+      case _ where op.bxIsConstant: text += constantComment(bx, proto)
       case .getGlobal, .setGlobal: text += bx < globals.count ? "  ; \(globals[bx])" : ""
       case .closure: text += bx < proto.prototypes.count ? "  ; \(proto.prototypes[bx].name)" : ""
       default: break

@@ -54,6 +54,14 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     }
   }
 
+  /// Whether the 16-bit `Bx` operand is a constant's index.
+  public var bxIsConstant: Bool {
+    switch self {
+    case .loadConstant, .matchFailed, .importModule, .skipIfCase, .newEffect: return true
+    default: return false
+    }
+  }
+
   /// One line saying what the instruction does.
   public var meaning: String {
     switch self {

@@ -56,18 +56,12 @@ final class ModuleContext {
   func isGlobal(_ name: String) -> Bool { globalSlots[name] != nil || moduleMembers.contains(name) }
 
   func declareModuleMembers(_ statement: Stmt) {
-    let before = moduleMembers
-    defer {
-      if case .binding(true, _, _) = statement.kind {
-      } else {
-        constantMembers.formUnion(moduleMembers.subtracting(before))
-      }
-    }
     switch statement.kind {
-    case .binding(_, let pattern, _):
+    case .binding(let isMutable, let pattern, _):
       for name in pattern.boundNames {
         moduleMembers.insert(name.name)
         _ = slot(for: name.name)
+        if !isMutable { constantMembers.insert(name.name) }
       }
     case .function(let function):
       if let name = function.name { declare(name.name) }
@@ -80,9 +74,11 @@ final class ModuleContext {
     }
   }
 
-  /// A module member every function of the module can name, wherever it is declared.
+  /// A module member every function of the module can name, wherever it is declared (a
+  /// constant: only `var` bindings can be assigned).
   private func declare(_ name: String) {
     moduleMembers.insert(name)
+    constantMembers.insert(name)
     _ = slot(for: name)
   }
 

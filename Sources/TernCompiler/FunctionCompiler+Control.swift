@@ -99,6 +99,7 @@ extension FunctionCompiler {
       // `x == "text"` (or a float or symbol literal): compared with the constant in place.
       let index = constant(literal)
       if index <= 255 {
+        pinnedConstants.insert(index)
         currentRange = left.range.union(right.range)
         emit(Instruction.abc(.skipUnlessEqualConstant, leftRegister, index, op == .equal ? k : 1 - k))
         return (emitJump(), -1)
@@ -212,8 +213,7 @@ extension FunctionCompiler {
       compileExpression(argument.value, into: allocateRegister())
       shape.append(argument.isSpread ? "s" : argument.label.map { "n:" + $0.name } ?? "p")
     }
-    let shapeConstant = constant(.string(shape.joined(separator: ",")))
-    if shapeConstant > 255 { error("too many constants in one function") }
+    let shapeConstant = smallConstant(.string(shape.joined(separator: ",")))
     currentRange = range
     emit(Instruction.abc(.callGeneral, base, arguments.count, shapeConstant))
     if base != target { emit(Instruction.abc(.move, target, base, 0)) }

@@ -109,8 +109,7 @@ extension FunctionCompiler {
     compileExpression(effect, into: base)
     for argument in arguments { compileExpression(argument.value, into: allocateRegister()) }
     currentRange = range
-    let operation = constant(.symbol(name.name))
-    if operation > 255 { error("too many distinct constants in one function") }
+    let operation = smallConstant(.symbol(name.name))
     emit(Instruction.abc(.perform, base, arguments.count, operation))
     if base != target { emit(Instruction.abc(.move, target, base, 0)) }
   }

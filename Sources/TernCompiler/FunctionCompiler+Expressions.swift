@@ -330,11 +330,7 @@ extension FunctionCompiler {
   }
 
   /// Member names are constants addressed by a byte in `getMember`/`invoke`.
-  func memberConstant(_ name: String) -> Int {
-    let index = constant(.string(name))
-    if index > 255 { error("too many distinct member names in one function") }
-    return index
-  }
+  func memberConstant(_ name: String) -> Int { smallConstant(.string(name)) }
 
   /// Compiles an assignment statement (`=` and compound forms).
   func compileAssignment(target: Expr, op: BinaryOperator?, value: Expr, range: SourceRange) {

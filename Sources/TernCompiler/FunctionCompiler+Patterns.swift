@@ -15,6 +15,7 @@ extension FunctionCompiler {
       return []
     case .literal(let expr):
       if let literal = Self.comparableConstant(expr), case let index = constant(literal), index <= 255 {
+        pinnedConstants.insert(index)
         emit(Instruction.abc(.skipUnlessEqualConstant, subject, index, 0))
         return [emitJump()]
       }

@@ -35,6 +35,9 @@ final class FunctionCompiler {
   /// The node being compiled, for the line table.
   var currentRange = SourceRange(start: 0, end: 0)
   var constantIndex: [Constant: Int] = [:]
+  /// Constants an 8-bit operand refers to: they keep their index (see `smallConstant`).
+  var pinnedConstants: Set<Int> = []
+  var reportedTooManyConstants = false
   /// The `try` regions being compiled, outermost first.
   var activeRegions: [ProtectedRegion] = []
   /// Enclosing `try … finally` blocks, outermost first.
@@ -90,10 +93,47 @@ final class FunctionCompiler {
   func constant(_ value: Constant) -> Int {
     if let index = constantIndex[value] { return index }
     let index = proto.constants.count
-    if index > Instruction.maximumBx { error("too many constants in one function") }
+    if index > Instruction.maximumBx {
+      if !reportedTooManyConstants { error("too many constants in one function (at most 65,536)") }
+      reportedTooManyConstants = true
+      return 0
+    }
     proto.constants.append(value)
     constantIndex[value] = index
     return index
+  }
+
+  /// A constant for an 8-bit operand (a member name, a call shape, a literal `==`): its
+  /// index is below 256. In a function with more constants than that, one only ever loaded
+  /// by a 16-bit `Bx` operand trades places with it, and the code emitted so far is patched.
+  func smallConstant(_ value: Constant) -> Int {
+    var index = constant(value)
+    if index > 255, let low = (0...255).first(where: { !pinnedConstants.contains($0) }) {
+      swapConstants(low, index)
+      index = low
+    }
+    guard index <= 255 else {
+      if !reportedTooManyConstants { error("too many member names and literals in one function (at most 256)") }
+      reportedTooManyConstants = true
+      return 0
+    }
+    pinnedConstants.insert(index)
+    return index
+  }
+
+  /// Exchanges constants `i` and `j` (neither used by an 8-bit operand yet) in the table and
+  /// in every instruction that loads one by its `Bx` operand.
+  private func swapConstants(_ i: Int, _ j: Int) {
+    proto.constants.swapAt(i, j)
+    constantIndex[proto.constants[i]] = i
+    constantIndex[proto.constants[j]] = j
+    for (position, word) in proto.code.enumerated() {
+      guard let op = Opcode(rawValue: Instruction.opcodeByte(word)), op.bxIsConstant else { continue }
+      let bx = Instruction.bx(word)
+      if bx == i || bx == j {
+        proto.code[position] = Instruction.aBx(op, Instruction.a(word), bx == i ? j : i)
+      }
+    }
   }
 
   func error(_ message: String, at range: SourceRange? = nil, hint: String? = nil) {

@@ -11,6 +11,9 @@ public struct SourceFile: Sendable {
   public let bytes: [UInt8]
   /// Byte offset where each line starts; `lineStarts[0] == 0`.
   let lineStarts: [Int]
+  /// Per line: whether it is all ASCII, so a column is a subtraction (no rescan of a long
+  /// line for each position the compiler records).
+  let lineIsASCII: [Bool]
 
   /// Creates a source file from its text.
   public init(name: String, text: String) {
@@ -22,10 +25,19 @@ public struct SourceFile: Sendable {
     self.name = name
     self.bytes = bytes
     var starts = [0]
-    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      starts.append(offset + 1)
+    var isASCII: [Bool] = []
+    var lineIsASCII = true
+    for (offset, byte) in bytes.enumerated() {
+      if byte >= 0x80 { lineIsASCII = false }
+      if byte == UInt8(ascii: "\n") {
+        starts.append(offset + 1)
+        isASCII.append(lineIsASCII)
+        lineIsASCII = true
+      }
     }
+    isASCII.append(lineIsASCII)
     self.lineStarts = starts
+    self.lineIsASCII = isASCII
   }
 
   /// The 1-based line and column of a byte offset (clamped to the file).
@@ -39,6 +51,7 @@ public struct SourceFile: Sendable {
       if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
     }
     let start = lineStarts[low]
+    if lineIsASCII[low] { return SourceLocation(line: low + 1, column: offset - start + 1) }
     var column = 1
     var index = start
     while index < offset {
