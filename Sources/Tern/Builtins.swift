@@ -72,7 +72,7 @@ extension VM {
   static let errorTypes = [
     "Error", "TypeError", "KeyError", "IndexError", "ArithmeticError", "MatchError", "StackOverflow", "NameError",
     "ValueError", "AssertionError", "BudgetExceeded", "Cancelled", "FiberError",
-    "UnhandledEffect", "ContinuationAlreadyResumed",
+    "UnhandledEffect", "ContinuationAlreadyResumed", "ImportError",
   ]
 
   /// `Bool(x)`, `List(x)`, … conversions.
