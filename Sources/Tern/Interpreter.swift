@@ -803,8 +803,18 @@ extension VM {
     fiber.frames[frameIndex] = CallFrame(closure: target, code: code, base: newBase)
     fiber.frames[frameIndex].flags = flags
     fiber.frameCount = frameIndex + 1
-    closure = target
     base = newBase
+    enter(target, code: code, fiber, base, &closure, &registers, &ip, &constants)
+  }
+
+  /// Points the loop's locals at `target`'s code, constants and register window at `base`.
+  @inline(__always)
+  func enter(
+    _ target: Unmanaged<ClosureObject>, code: UnsafeMutablePointer<UInt32>, _ fiber: Fiber, _ base: Int,
+    _ closure: inout Unmanaged<ClosureObject>, _ registers: inout UnsafeMutablePointer<Value>,
+    _ ip: inout UnsafeMutablePointer<UInt32>, _ constants: inout UnsafeMutablePointer<Value>
+  ) {
+    closure = target
     registers = fiber.stack + base
     ip = code
     constants = target._withUnsafeGuaranteedRef { $0.constants }
@@ -834,10 +844,7 @@ extension VM {
     let code = target._withUnsafeGuaranteedRef { $0.code }
     fiber.frames[frameIndex].closure = target
     fiber.frames[frameIndex].ip = code
-    closure = target
-    registers = fiber.stack + base
-    ip = code
-    constants = target._withUnsafeGuaranteedRef { $0.constants }
+    enter(target, code: code, fiber, base, &closure, &registers, &ip, &constants)
   }
 
   /// A safepoint (SEMANTICS B1): charges one tick of fuel. When the countdown is spent the

@@ -207,31 +207,22 @@ struct JSONParser {
   }
 
   /// One escape sequence (the input at its backslash), appended as UTF-8.
+  /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`: the byte each stands for.
+  static let singleByteEscapes: [UInt8: UInt8] = [
+    UInt8(ascii: "\""): UInt8(ascii: "\""), UInt8(ascii: "\\"): UInt8(ascii: "\\"),
+    UInt8(ascii: "/"): UInt8(ascii: "/"),
+    UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A, UInt8(ascii: "r"): 0x0D,
+    UInt8(ascii: "t"): 0x09,
+  ]
+
   private mutating func escape(into text: inout [UInt8]) throws(RuntimeError) {
     let start = index
     index += 1
     guard let letter = peek else { throw failure("unterminated string") }
     index += 1
-    switch letter {
-    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
-      text.append(letter)
+    if let byte = Self.singleByteEscapes[letter] {
+      text.append(byte)
       return
-    case UInt8(ascii: "b"):
-      text.append(0x08)
-      return
-    case UInt8(ascii: "f"):
-      text.append(0x0C)
-      return
-    case UInt8(ascii: "n"):
-      text.append(0x0A)
-      return
-    case UInt8(ascii: "r"):
-      text.append(0x0D)
-      return
-    case UInt8(ascii: "t"):
-      text.append(0x09)
-      return
-    default: break
     }
     guard letter == UInt8(ascii: "u") else {
       throw failure("invalid escape '\\\(String(decoding: [letter], as: UTF8.self))'", at: start)
