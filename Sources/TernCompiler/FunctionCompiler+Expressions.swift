@@ -23,6 +23,35 @@ extension FunctionCompiler {
     let mark = max(freeRegister, target + 1)
     freeRegister = mark
     defer { freeRegister = mark }
+    // Each group of cases is a function of its own: in a debug build a function's frame
+    // holds the locals of all its cases, and this function recurses once per level of the
+    // tree (a chain `a + b + c …` of a thousand links is a thousand levels).
+    switch expr.kind {
+    case .integer, .float, .string, .symbol, .nilLiteral, .bool:
+      compileLiteral(expr, into: target)
+    case .name(let name):
+      compileNameLoad(name, into: target, range: expr.range)
+    case .interpolated, .list, .map, .tuple:
+      compileCollection(expr, into: target)
+    case .unary, .binary, .comparison, .isType, .range:
+      compileOperator(expr, into: target)
+    case .optionalChain, .member, .subscriptAccess, .tupleIndex, .call:
+      compilePostfix(expr, into: target)
+    case .function, .selfRef, .selfType, .superMember:
+      compileContextual(expr, into: target)
+    case .block, .ifExpr, .tryExpr, .match, .yield, .handle, .perform, .resume:
+      compileControl(expr, into: target)
+    case .assign:
+      error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
+    case .invalid:
+      break
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A literal constant.
+  func compileLiteral(_ expr: Expr, into target: Int) {
     switch expr.kind {
     case .integer(let literal):
       if let value = literal.value {
@@ -45,8 +74,14 @@ extension FunctionCompiler {
       emit(Instruction.abc(.loadNil, target, 0, 0))
     case .bool(let value):
       emit(Instruction.abc(value ? .loadTrue : .loadFalse, target, 0, 0))
-    case .name(let name):
-      compileNameLoad(name, into: target, range: expr.range)
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// An interpolated string, list, map or tuple literal.
+  func compileCollection(_ expr: Expr, into target: Int) {
+    switch expr.kind {
     case .interpolated(let parts):
       let base = freeRegister
       for part in parts {
@@ -84,6 +119,14 @@ extension FunctionCompiler {
       for element in elements { compileExpression(element, into: allocateRegister()) }
       currentRange = expr.range
       emit(Instruction.abc(.newTuple, target, base, elements.count))
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A prefix, binary or comparison operator, `is`, or a range.
+  func compileOperator(_ expr: Expr, into target: Int) {
+    switch expr.kind {
     case .unary(let op, let operand):
       if op == .negate, case .integer(let literal) = operand.kind, let value = literal.value, value <= 32767 {
         emit(Instruction.aSBx(.loadInt, target, -Int(value)))
@@ -106,6 +149,42 @@ extension FunctionCompiler {
       let skip = emit(Instruction.aSBx(.jumpIfNotNil, target, 0))
       compileExpression(right, into: target)
       patchJumpHere(skip)
+    case .binary(let op, let left, let right):
+      compileArithmetic(op, left, right, into: target, range: expr.range)
+    case .comparison(let first, let rest):
+      if rest.count == 1, let opcode = Self.valueComparison[rest[0].0] {
+        let (a, b) = (registerFor(first), registerFor(rest[0].1))
+        currentRange = expr.range
+        let swap = rest[0].0 == .greater || rest[0].0 == .greaterEqual
+        emit(Instruction.abc(opcode, target, swap ? b : a, swap ? a : b))
+      } else {
+        compileConditionValue(expr, into: target)
+      }
+    case .range(let lower, let upper, let isClosed):
+      let base = allocateRegister()
+      let upperRegister = allocateRegister()
+      if let lower { compileExpression(lower, into: base) } else { emit(Instruction.abc(.loadNil, base, 0, 0)) }
+      if let upper {
+        compileExpression(upper, into: upperRegister)
+      } else {
+        emit(Instruction.abc(.loadNil, upperRegister, 0, 0))
+      }
+      currentRange = expr.range
+      emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
+    case .isType(let value, let type):
+      let valueRegister = registerFor(value)
+      let typeRegister = allocateRegister()
+      compileTypePath(type, into: typeRegister)
+      currentRange = expr.range
+      emit(Instruction.abc(.isInstance, target, valueRegister, typeRegister))
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A call, member, subscript or tuple field, or a `?.` chain.
+  func compilePostfix(_ expr: Expr, into target: Int) {
+    switch expr.kind {
     case .optionalChain(let inner):
       // Each `?.` link jumps to `nilExit` when its object is nil; the chain's value is nil.
       optionalExits.append([])
@@ -126,23 +205,6 @@ extension FunctionCompiler {
       let index = registerFor(arguments[0].value)
       currentRange = expr.range
       emit(Instruction.abc(.getIndex, target, objectRegister, index))
-    case .tupleIndex(let object, let position, isOptional: true):
-      let objectRegister = registerFor(object)
-      exitIfNil(objectRegister)
-      let index = allocateRegister()
-      emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
-      emit(Instruction.abc(.getIndex, target, objectRegister, index))
-    case .binary(let op, let left, let right):
-      compileArithmetic(op, left, right, into: target, range: expr.range)
-    case .comparison(let first, let rest):
-      if rest.count == 1, let opcode = Self.valueComparison[rest[0].0] {
-        let (a, b) = (registerFor(first), registerFor(rest[0].1))
-        currentRange = expr.range
-        let swap = rest[0].0 == .greater || rest[0].0 == .greaterEqual
-        emit(Instruction.abc(opcode, target, swap ? b : a, swap ? a : b))
-      } else {
-        compileConditionValue(expr, into: target)
-      }
     case .call(let callee, let arguments) where isBuiltinFiberEmit(callee, arguments):
       // `Fiber.emit(signal, value)` is an instruction, like `yield`, so that the fiber can
       // suspend without a native call on the Swift stack.
@@ -165,23 +227,26 @@ extension FunctionCompiler {
       let index = registerFor(arguments[0].value)
       currentRange = expr.range
       emit(Instruction.abc(.getIndex, target, objectRegister, index))
+    case .tupleIndex(let object, let position, isOptional: true):
+      let objectRegister = registerFor(object)
+      exitIfNil(objectRegister)
+      let index = allocateRegister()
+      emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
+      emit(Instruction.abc(.getIndex, target, objectRegister, index))
     case .tupleIndex(let object, let position, false):
       let objectRegister = registerFor(object)
       let index = allocateRegister()
       emit(Instruction.aSBx(.loadInt, index, min(position, 32767)))
       currentRange = expr.range
       emit(Instruction.abc(.getIndex, target, objectRegister, index))
-    case .range(let lower, let upper, let isClosed):
-      let base = allocateRegister()
-      let upperRegister = allocateRegister()
-      if let lower { compileExpression(lower, into: base) } else { emit(Instruction.abc(.loadNil, base, 0, 0)) }
-      if let upper {
-        compileExpression(upper, into: upperRegister)
-      } else {
-        emit(Instruction.abc(.loadNil, upperRegister, 0, 0))
-      }
-      currentRange = expr.range
-      emit(Instruction.abc(.makeRange, target, base, isClosed ? 1 : 0))
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A function literal, `self`, `Self` or `super.name`.
+  func compileContextual(_ expr: Expr, into target: Int) {
+    switch expr.kind {
     case .function(let function):
       compileFunction(function, into: target, isExpression: true)
     case .selfRef:
@@ -207,6 +272,14 @@ extension FunctionCompiler {
       let receiver = allocateRegister()
       compileNameLoad("self", into: receiver, range: expr.range)
       emit(Instruction.abc(.getSuper, target, receiver, memberConstant(name.name)))
+    default:
+      unsupported(expr.kindName, at: expr.range)
+    }
+  }
+
+  /// A block, `if`, `match`, `try`, `yield`, `handle`, `perform` or `resume`.
+  func compileControl(_ expr: Expr, into target: Int) {
+    switch expr.kind {
     case .block(let block):
       compileBlock(block, into: target)
     case .ifExpr(let condition, let thenBlock, let elseBranch):
@@ -224,12 +297,6 @@ extension FunctionCompiler {
       compileTry(body: body, catches: catches, finallyBlock: finallyBlock, into: target, range: expr.range)
     case .match(let subject, let arms):
       compileMatch(subject: subject, arms: arms, into: target, range: expr.range)
-    case .isType(let value, let type):
-      let valueRegister = registerFor(value)
-      let typeRegister = allocateRegister()
-      compileTypePath(type, into: typeRegister)
-      currentRange = expr.range
-      emit(Instruction.abc(.isInstance, target, valueRegister, typeRegister))
     case .yield(let value):
       let register = allocateRegister()
       if let value {
@@ -245,10 +312,6 @@ extension FunctionCompiler {
       compilePerform(operation: operation, arguments: arguments, into: target, range: expr.range)
     case .resume(let arguments):
       compileContinue(arguments, discontinue: false, into: target, range: expr.range)
-    case .assign:
-      error("assignment is not allowed inside an expression", hint: "did you mean `==`?")
-    case .invalid:
-      break
     default:
       unsupported(expr.kindName, at: expr.range)
     }

@@ -53,6 +53,10 @@ final class FunctionCompiler {
   var isInitializer = false
   /// Jumps out of the `?.` chains being compiled, innermost last.
   var optionalExits: [[Int]] = []
+  /// Set once "needs more than 255 registers" is reported: once is enough for a function,
+  /// and a generated chain of thousands of operands would otherwise report it thousands of
+  /// times (rendering them took minutes).
+  var reportedRegisterOverflow = false
 
   init(context: ModuleContext, parent: FunctionCompiler?, name: String, line: Int) {
     self.context = context
@@ -146,8 +150,11 @@ final class FunctionCompiler {
     let register = freeRegister
     freeRegister += 1
     if freeRegister > Instruction.maximumRegister {
-      error(
-        "function needs more than \(Instruction.maximumRegister) registers", hint: "split it into smaller functions")
+      if !reportedRegisterOverflow {
+        reportedRegisterOverflow = true
+        error(
+          "function needs more than \(Instruction.maximumRegister) registers", hint: "split it into smaller functions")
+      }
       freeRegister = Instruction.maximumRegister
     }
     proto.registerCount = max(proto.registerCount, freeRegister)

@@ -1,5 +1,21 @@
 extension Expr {
   func dump() -> DumpNode {
+    // Each group of cases is a function of its own: in a debug build a function's frame holds
+    // the locals of all its cases, and this one recurses once per level of the tree.
+    switch kind {
+    case .integer, .float, .string, .symbol, .nilLiteral, .bool, .name, .selfRef, .selfType, .superMember, .invalid:
+      return dumpLeaf()
+    case .interpolated, .list, .map, .tuple: return dumpCollection()
+    case .unary, .binary, .isType: return dumpOperator()
+    case .comparison, .range, .assign: return dumpComparisonOrRange()
+    case .call, .member, .tupleIndex, .subscriptAccess, .optionalChain: return dumpPostfix()
+    case .function, .block, .ifExpr, .match, .tryExpr, .handle, .perform, .resume, .yield, .await, .spawn, .nursery,
+      .select:
+      return dumpCompound()
+    }
+  }
+
+  private func dumpLeaf() -> DumpNode {
     switch kind {
     case .integer(let literal):
       let text =
@@ -10,14 +26,6 @@ extension Expr {
       return DumpNode("float", "\(value)", range: range)
     case .string(let text):
       return DumpNode("string", ternQuoted(text), range: range)
-    case .interpolated(let parts):
-      let children = parts.map { part -> DumpNode in
-        switch part {
-        case .text(let text): return DumpNode("string", ternQuoted(text), range: range)
-        case .expression(let expr): return expr.dump()
-        }
-      }
-      return DumpNode("interpolation", range: range, children)
     case .symbol(let name):
       return DumpNode("symbol", "." + name, range: range)
     case .nilLiteral:
@@ -32,6 +40,22 @@ extension Expr {
       return DumpNode("Self", range: range)
     case .superMember(let name):
       return DumpNode("super", "super." + name.name, range: range)
+    case .invalid:
+      return DumpNode("invalid", range: range)
+    default: return DumpNode("invalid", range: range)
+    }
+  }
+
+  private func dumpCollection() -> DumpNode {
+    switch kind {
+    case .interpolated(let parts):
+      let children = parts.map { part -> DumpNode in
+        switch part {
+        case .text(let text): return DumpNode("string", ternQuoted(text), range: range)
+        case .expression(let expr): return expr.dump()
+        }
+      }
+      return DumpNode("interpolation", range: range, children)
     case .list(let elements):
       return DumpNode(
         "list", range: range,
@@ -49,10 +73,24 @@ extension Expr {
         })
     case .tuple(let elements):
       return DumpNode("tuple", range: range, elements.map { $0.dump() })
+    default: return DumpNode("invalid", range: range)
+    }
+  }
+
+  private func dumpOperator() -> DumpNode {
+    switch kind {
     case .unary(let op, let operand):
       return DumpNode("unary", op == .negate ? "neg" : op.rawValue, range: range, [operand.dump()])
     case .binary(let op, let left, let right):
       return DumpNode("binary", op.rawValue, range: range, [left.dump(), right.dump()])
+    case .isType(let value, let type):
+      return DumpNode("is", range: range, [value.dump(), type.dump()])
+    default: return DumpNode("invalid", range: range)
+    }
+  }
+
+  private func dumpComparisonOrRange() -> DumpNode {
+    switch kind {
     case .comparison(let first, let rest):
       if rest.count == 1 {
         return DumpNode("compare", rest[0].0.rawValue, range: range, [first.dump(), rest[0].1.dump()])
@@ -63,23 +101,35 @@ extension Expr {
         children.append(operand.dump())
       }
       return DumpNode("chain", range: range, children)
-    case .isType(let value, let type):
-      return DumpNode("is", range: range, [value.dump(), type.dump()])
     case .range(let lower, let upper, let isClosed):
       var children: [DumpNode] = []
       children.append(lower?.dump() ?? DumpNode("open", range: range))
       children.append(upper?.dump() ?? DumpNode("open", range: range))
       return DumpNode("range", isClosed ? "..." : "..<", range: range, children)
+    case .assign(let target, let op, let value):
+      return DumpNode("assign", op.map { $0.rawValue + "=" } ?? "=", range: range, [target.dump(), value.dump()])
+    default: return DumpNode("invalid", range: range)
+    }
+  }
+
+  private func dumpPostfix() -> DumpNode {
+    switch kind {
     case .call(let callee, let arguments):
       return DumpNode("call", range: range, [callee.dump()] + arguments.map { $0.dump() })
     case .member(let object, let name, let isOptional):
       return DumpNode("member", (isOptional ? "?." : ".") + name.name, range: range, [object.dump()])
-    case .tupleIndex(let object, let position, let isOptional):
-      return DumpNode("member", (isOptional ? "?." : ".") + String(position), range: range, [object.dump()])
     case .subscriptAccess(let object, let arguments, let isOptional):
       return DumpNode("index", isOptional ? "?[]" : "[]", range: range, [object.dump()] + arguments.map { $0.dump() })
+    case .tupleIndex(let object, let position, let isOptional):
+      return DumpNode("member", (isOptional ? "?." : ".") + String(position), range: range, [object.dump()])
     case .optionalChain(let inner):
       return DumpNode("optional-chain", range: range, [inner.dump()])
+    default: return DumpNode("invalid", range: range)
+    }
+  }
+
+  private func dumpCompound() -> DumpNode {
+    switch kind {
     case .function(let function):
       return function.dump("fn")
     case .block(let block):
@@ -139,10 +189,7 @@ extension Expr {
             return DumpNode("case", range: clause.range, parts)
           }
         })
-    case .assign(let target, let op, let value):
-      return DumpNode("assign", op.map { $0.rawValue + "=" } ?? "=", range: range, [target.dump(), value.dump()])
-    case .invalid:
-      return DumpNode("invalid", range: range)
+    default: return DumpNode("invalid", range: range)
     }
   }
 }

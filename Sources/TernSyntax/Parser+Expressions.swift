@@ -47,7 +47,14 @@ extension Parser {
   /// - `not e` is a prefix at its own level: `not a == b` is `not (a == b)`.
   /// - comparisons chain like Python's: `a < b <= c` is `a < b and b <= c`; `e is Type` too.
   /// - `??` is right-associative; ranges do not associate; the rest are left-associative.
+  ///
+  /// Each right operand is a nesting level (it is parsed by recursion); each operator is a
+  /// chain link (see `chainHeight`).
   mutating func parseBinary(_ minimum: Level) throws(ParseError) -> Expr {
+    let outerHeight = chainHeight
+    chainHeight = 0
+    var height = 0
+    defer { chainHeight = max(outerHeight, height, chainHeight) }
     var left: Expr
     let start = current.range.start
     if minimum <= .not, at(.kwNot) {
@@ -58,37 +65,38 @@ extension Parser {
       left = Expr(kind: .unary(.not, operand), range: range(from: start))
     } else if minimum <= .range, at(.halfOpenRange) || at(.closedRange) {
       let isClosed = advance().kind == .closedRange
+      try enterNesting()
+      defer { depth -= 1 }
       let upper = try parseBinary(.bitOr)
       left = Expr(kind: .range(lower: nil, upper: upper, isClosed: isClosed), range: range(from: start))
     } else {
       left = try parseUnary()
     }
-    var links = 0
     while true {
       if let (op, level) = Parser.binaryOperators[current.kind], level >= minimum {
-        try countLink(&links)
         let opToken = advance()
         try checkOperandFollows(opToken)
-        let right = try parseBinary(level.next)
+        let right = try parseOperand(level.next)
+        try addLink(&height)
         left = Expr(kind: .binary(op, left, right), range: left.range.union(right.range))
       } else if minimum <= .comparison, Parser.comparisonOperators[current.kind] != nil || at(.kwIs) {
-        left = try parseComparisonChain(startingWith: left)
+        left = try parseComparisonChain(startingWith: left, height: &height)
       } else if minimum <= .coalesce, at(.questionQuestion) {
         let opToken = advance()
         try checkOperandFollows(opToken)
-        try enterNesting()
-        defer { depth -= 1 }
-        let right = try parseBinary(.coalesce)
+        let right = try parseOperand(.coalesce)
+        try addLink(&height)
         left = Expr(kind: .binary(.nilCoalesce, left, right), range: left.range.union(right.range))
       } else if minimum <= .range, at(.halfOpenRange) || at(.closedRange) {
         let isClosed = advance().kind == .closedRange
         var upper: Expr?
         if current.kind.startsOperand && !at(.dot) {
-          upper = try parseBinary(.bitOr)
+          upper = try parseOperand(.bitOr)
         }
         if at(.halfOpenRange) || at(.closedRange) {
           try fail("ranges cannot be chained", hint: "add parentheses: `(a..<b).step(2)`")
         }
+        try addLink(&height)
         left = Expr(kind: .range(lower: left, upper: upper, isClosed: isClosed), range: range(from: left.range.start))
       } else {
         return left
@@ -96,42 +104,46 @@ extension Parser {
     }
   }
 
+  /// The right operand of a binary operator: one nesting level deeper.
+  mutating func parseOperand(_ minimum: Level) throws(ParseError) -> Expr {
+    try enterNesting()
+    defer { depth -= 1 }
+    return try parseBinary(minimum)
+  }
+
   /// comparison-chain := operand ((comparison-op coalesce) | ('is' 'not'? type-path))+
-  mutating func parseComparisonChain(startingWith first: Expr) throws(ParseError) -> Expr {
+  ///
+  /// A comparison chain is one node however long; each `is` test wraps what precedes it.
+  mutating func parseComparisonChain(startingWith first: Expr, height: inout Int) throws(ParseError) -> Expr {
     var first = first
     var rest: [(ComparisonOperator, Expr)] = []
     while true {
       if let op = Parser.comparisonOperators[current.kind] {
         let opToken = advance()
         try checkOperandFollows(opToken)
-        rest.append((op, try parseBinary(.coalesce)))
+        rest.append((op, try parseOperand(.coalesce)))
       } else if at(.kwIs) {
         if let last = rest.last {
+          try addLink(&height)
           first = Expr(kind: .comparison(first, rest), range: first.range.union(last.1.range))
           rest = []
         }
         advance()
         let negated = consume(.kwNot)
         let type = try parseTypePath("a type name after `is`")
+        try addLink(&height)
         first = Expr(kind: .isType(first, type), range: first.range.union(type.range))
-        if negated { first = Expr(kind: .unary(.not, first), range: first.range) }
+        if negated {
+          try addLink(&height)
+          first = Expr(kind: .unary(.not, first), range: first.range)
+        }
       } else {
         break
       }
     }
     guard let last = rest.last else { return first }
+    try addLink(&height)
     return Expr(kind: .comparison(first, rest), range: first.range.union(last.1.range))
-  }
-
-  /// Left-associative chains (`a + b + c …`, `a.b.c …`) nest the tree one level per link;
-  /// the compiler and the tree's own teardown recurse over that, so a chain is bounded.
-  mutating func countLink(_ links: inout Int) throws(ParseError) {
-    links += 1
-    if links > Parser.maximumChain {
-      try fail(
-        "expression is too long (more than \(Parser.maximumChain) operators or calls in a row)",
-        hint: "split it with intermediate variables")
-    }
   }
 
   /// After a binary operator: report `x++`/`x--` and a missing right operand clearly.
@@ -174,30 +186,43 @@ extension Parser {
   }
 
   /// power := postfix ('**' unary)?     (right-associative; binds tighter than prefix `-`)
+  ///
+  /// The exponent is a nesting level: `a ** b ** c …` recurses once per operator.
   mutating func parsePower() throws(ParseError) -> Expr {
+    let outerHeight = chainHeight
+    chainHeight = 0
+    var height = 0
+    defer { chainHeight = max(outerHeight, height, chainHeight) }
     let base = try parsePostfix()
     guard consume(.starStar) else { return base }
     skipNewlines()
+    try enterNesting()
+    defer { depth -= 1 }
     let exponent = try parseUnary()
+    try addLink(&height)
     return Expr(kind: .binary(.power, base, exponent), range: base.range.union(exponent.range))
   }
 
   /// postfix := primary ('(' arguments ')' | '.' name | '.' integer | '[' arguments ']'
   ///            | '?.' name | '?[' arguments ']' | newline '.' name)*
+  ///
+  /// Each suffix is a chain link (see `chainHeight`).
   mutating func parsePostfix() throws(ParseError) -> Expr {
+    let outerHeight = chainHeight
+    chainHeight = 0
+    var height = 0
+    defer { chainHeight = max(outerHeight, height, chainHeight) }
     var expr = try parsePrimary()
     var isOptionalChain = false
-    var links = 0
     while true {
-      if [.leftParen, .dot, .questionDot, .leftBracket, .questionBracket].contains(current.kind) {
-        try countLink(&links)
-      }
       switch current.kind {
       case .leftParen:
         let arguments = try parseArguments()
+        try addLink(&height)
         expr = Expr(kind: .call(callee: expr, arguments: arguments), range: range(from: expr.range.start))
       case .dot:
         advance()
+        try addLink(&height)
         expr = try parseMemberSuffix(of: expr, isOptional: false)
       case .questionDot:
         advance()
@@ -205,6 +230,7 @@ extension Parser {
         if at(.leftParen) {
           try fail("optional call `?.(` is not supported", hint: "write `f?.call(…)` or check `f != nil` first")
         }
+        try addLink(&height)
         expr = try parseMemberSuffix(of: expr, isOptional: true)
       case .leftBracket, .questionBracket:
         let isOptional = at(.questionBracket)
@@ -217,6 +243,7 @@ extension Parser {
           arguments.append(Argument(label: nil, value: try parseExpression(), isSpread: false))
         } while consume(.comma)
         try expectClosing(.rightBracket, opener: opener, after: "to close the subscript")
+        try addLink(&height)
         expr = Expr(
           kind: .subscriptAccess(expr, arguments, isOptional: isOptional), range: range(from: expr.range.start))
       case .newline
@@ -225,6 +252,7 @@ extension Parser {
         advance()  // a line starting with `.name` continues the chain
       default:
         if isOptionalChain {
+          try addLink(&height)
           return Expr(kind: .optionalChain(expr), range: expr.range)
         }
         return expr

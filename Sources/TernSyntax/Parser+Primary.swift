@@ -66,7 +66,7 @@ extension Parser {
       return try parseHandle()
     case .kwPerform:
       advance()
-      let call = try parsePostfix()
+      let call = try parseNestedPostfix()
       guard case .call(let callee, let arguments) = call.kind else {
         try fail(
           "expected an operation call after `perform`", at: call.range,
@@ -85,7 +85,7 @@ extension Parser {
         let block = try parseBlock(after: "")
         return Expr(kind: .spawn(Expr(kind: .block(block), range: block.range)), range: range(from: start))
       }
-      let call = try parsePostfix()
+      let call = try parseNestedPostfix()
       guard case .call = call.kind else {
         try fail(
           "expected a call or a block after `spawn`", at: call.range,
@@ -117,6 +117,14 @@ extension Parser {
     }
   }
 
+  /// The operand of `perform`, `spawn` or `handle`: a postfix expression one level deeper,
+  /// since it may itself start with one of them.
+  mutating func parseNestedPostfix() throws(ParseError) -> Expr {
+    try enterNesting()
+    defer { depth -= 1 }
+    return try parsePostfix()
+  }
+
   /// Builds a string or interpolated-string expression, parsing each `\( … )`.
   mutating func stringExpression(_ token: Token) throws(ParseError) -> Expr {
     guard case .string(let segments) = token.payload else { return Expr(kind: .invalid, range: token.range) }
@@ -143,6 +151,7 @@ extension Parser {
           }
         } catch {}
         diagnostics += inner.diagnostics
+        chainHeight = max(chainHeight, inner.chainHeight)
         parts.append(.expression(expression))
       }
     }
@@ -288,12 +297,18 @@ extension Parser {
     opener: Token, what: String, item: String, dotStartsClause: Bool = true,
     _ clause: (inout Parser) throws(ParseError) -> Void
   ) throws(ParseError) {
+    if depth >= Parser.maximumDepth {
+      // Too deep: report at the `{` and leave it unconsumed, so recovery skips the body.
+      while tokens[index].range.start > opener.range.start { index -= 1 }
+    }
+    try enterNesting()
     let savedDot = allowsDotContinuation
     allowsDotContinuation = !dotStartsClause
     blockDepth += 1
     defer {
       allowsDotContinuation = savedDot
       blockDepth -= 1
+      depth -= 1
     }
     while true {
       while at(.newline) || at(.semicolon) || at(.comma) { advance() }
@@ -365,7 +380,7 @@ extension Parser {
     if at(.leftBrace) {
       body = try parseBlock(after: "after `handle`")
     } else {
-      let expression = try parsePostfix()
+      let expression = try parseNestedPostfix()
       body = Block(statements: [Stmt(kind: .expression(expression), range: expression.range)], range: expression.range)
     }
     guard skipNewlines(before: .kwWith) else {
@@ -426,6 +441,8 @@ extension Parser {
     guard at(.leftBrace) else {
       try failExpected("`{` after `nursery`", hint: "write `nursery { n => n.spawn(work) }`")
     }
+    try enterNesting()
+    defer { depth -= 1 }
     let opener = advance()
     var parameter: Identifier?
     skipNewlines()

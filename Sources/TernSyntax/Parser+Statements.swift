@@ -38,12 +38,14 @@ extension Parser {
     guard at(.leftBrace) else {
       try failExpected("`{` \(what)")
     }
+    try enterNesting()
     let opener = advance()
     let savedDot = allowsDotContinuation
     allowsDotContinuation = true
     blockDepth += 1
     defer {
       blockDepth -= 1
+      depth -= 1
       allowsDotContinuation = savedDot
     }
     let statements = parseStatements(closingBrace: opener)

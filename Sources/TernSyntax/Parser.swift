@@ -20,9 +20,18 @@ public struct Parser {
   /// Set once an "unexpected end of file" has been reported, so that each enclosing
   /// unclosed bracket does not report it again.
   var reportedEndOfFile = false
-  /// How deeply expressions nest; bounded so hostile input cannot overflow the stack.
+  /// Nesting levels open above the current token: every recursive path through the parser
+  /// (brackets, blocks and clause bodies, patterns, operands of prefix operators and right
+  /// operands of binary ones) enters one with `enterNesting`, so hostile input cannot
+  /// overflow the stack.
   var depth = 0
   static let maximumDepth = 160
+  /// The most chain links (binary operators, postfix calls, members and subscripts, `is`
+  /// tests) on any path down the expressions finished since the innermost enclosing chain
+  /// began. Chains are parsed by loops, but each link nests the tree one level deeper, and
+  /// the compiler, `tern parse` and the tree's own teardown recurse over that; bounding
+  /// links per path (not per loop) also bounds a chain whose first operand is another chain.
+  var chainHeight = 0
   static let maximumChain = 1000
   /// Set after the first top-level statement that is not a module attribute: an attribute
   /// on its own line before it belongs to the module (`@deterministic`).
@@ -214,11 +223,26 @@ public struct Parser {
     }
   }
 
-  /// Guards recursion depth against pathological nesting.
+  /// Guards recursion depth against pathological nesting: the caller enters one level before
+  /// it recurses and leaves it (`depth -= 1`) when the nested part is parsed.
   mutating func enterNesting() throws(ParseError) {
     if depth >= Parser.maximumDepth {
-      try fail("expression is nested too deeply (more than \(Parser.maximumDepth) levels)")
+      try fail(
+        "expression is nested too deeply (more than \(Parser.maximumDepth) levels)",
+        hint: "move inner parts into functions or variables of their own")
     }
     depth += 1
+  }
+
+  /// Adds a link to a chain whose tallest path has `height` links so far, over operands whose
+  /// own chains (in `chainHeight`) are now finished: see `chainHeight`.
+  mutating func addLink(_ height: inout Int) throws(ParseError) {
+    height = max(height, chainHeight) + 1
+    chainHeight = 0
+    if height > Parser.maximumChain {
+      try fail(
+        "expression is too long (more than \(Parser.maximumChain) operators or calls in a row)",
+        hint: "split it with intermediate variables")
+    }
   }
 }
