@@ -80,7 +80,7 @@ extension VM {
     let module = heap.allocate(ModuleObject(name: "random", path: nil))
     temporaryRoots.append(.object(module))
     defer { temporaryRoots.removeLast() }
-    let source = RandomSource(hostSeed: options.randomSeed)
+    let source = RandomSource(hostSeed: options.randomSeed ?? (options.deterministic ? 0 : nil))
     func function(
       _ name: String, _ arity: ClosedRange<Int>, _ body: @escaping (VM, [Value]) throws(RuntimeError) -> Value
     ) {

@@ -38,7 +38,7 @@ extension VM {
     let module = heap.allocate(ModuleObject(name: "time", path: nil))
     temporaryRoots.append(.object(module))
     defer { temporaryRoots.removeLast() }
-    let source = options.timeSource
+    let source = options.deterministic ? TimeSource.fixed(at: 0) : options.timeSource
     let latest = MonotonicReading()
     let now = NativeFunctionObject(name: "time.now", arity: 0...0) { _, _ in .float(source.now()) }
     let monotonic = NativeFunctionObject(name: "time.monotonic", arity: 0...0) { _, _ in

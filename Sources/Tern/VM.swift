@@ -26,6 +26,10 @@ public final class VM {
     public var randomSeed: UInt64?
     /// Where the `time` module reads the time (`.system` unless the host supplies its own).
     public var timeSource = TimeSource.system
+    /// Deterministic mode (also turned on by a script's `@deterministic`): time is virtual
+    /// (the clock stands at 0: nothing advances it until there is a scheduler) and `random`
+    /// starts from `randomSeed`, or 0, so a program prints the same on every run.
+    public var deterministic = false
 
     public init(
       maximumCallDepth: Int = 10_000, gcStress: Bool = false, maximumFiberNesting: Int = 200_000,
@@ -46,7 +50,7 @@ public final class VM {
     public static let os = Capabilities(rawValue: 1)
   }
 
-  let options: Options
+  var options: Options
   /// What `os.args` holds (the CLI passes `tern run FILE args…`).
   public var scriptArguments: [String] = []
   let heap = Heap()
@@ -214,6 +218,7 @@ public final class VM {
 
   /// Runs a compiled module.
   public func run(_ module: CompiledModule) throws(ScriptError) {
+    if module.isDeterministic { options.deterministic = true }
     _ = try execute(module)
   }
 

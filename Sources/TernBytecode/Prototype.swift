@@ -123,9 +123,12 @@ public struct CompiledModule: Sendable {
   public var main: Prototype
   /// Global slot names, indexed by slot.
   public var globals: [String]
+  /// The module is marked `@deterministic`.
+  public var isDeterministic: Bool
 
-  public init(main: Prototype, globals: [String]) {
+  public init(main: Prototype, globals: [String], isDeterministic: Bool = false) {
     self.main = main
     self.globals = globals
+    self.isDeterministic = isDeterministic
   }
 }

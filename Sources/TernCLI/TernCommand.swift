@@ -22,7 +22,8 @@ struct TernCommand: ParsableCommand {
     let arguments = CommandLine.arguments
     if arguments.count >= 3, arguments[1] == "run", arguments[2] == "-" || !arguments[2].hasPrefix("-") {
       do {
-        try RunCommand.run(file: arguments[2], arguments: Array(arguments.dropFirst(3)), gcStress: false)
+        try RunCommand.run(
+          file: arguments[2], arguments: Array(arguments.dropFirst(3)), gcStress: false, deterministic: false)
       } catch {
         RunCommand.exit(withError: error)
       }
@@ -89,16 +90,20 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Collect garbage on every allocation (for testing the collector).")
   var gcStress = false
 
+  @Flag(help: "Deterministic mode, as `@deterministic` gives: virtual time, `random` seeded with 0.")
+  var deterministic = false
+
   func run() throws {
-    try Self.run(file: file, arguments: arguments, gcStress: gcStress)
+    try Self.run(file: file, arguments: arguments, gcStress: gcStress, deterministic: deterministic)
   }
 
   /// Runs the program in `file` with `arguments` as `os.args`; exits the process when it
   /// succeeds, throws the exit status when it fails.
-  static func run(file: String, arguments: [String], gcStress: Bool) throws {
+  static func run(file: String, arguments: [String], gcStress: Bool, deterministic: Bool) throws {
     let source = try SourceLoader.load(file)
     var options = VM.Options(gcStress: gcStress || ProcessInfo.processInfo.environment["TERN_GC_STRESS"] == "1")
     options.capabilities = [.os]
+    options.deterministic = deterministic
     let vm = VM(options: options)
     vm.output = StandardOutput.write
     vm.byteOutput = StandardOutput.write

@@ -24,7 +24,9 @@ public enum Compiler {
     let proto = function.finish()
     globals = context.globalNames
     if !context.diagnostics.isEmpty { return (nil, context.diagnostics) }
-    return (CompiledModule(main: proto, globals: context.globalNames), [])
+    return (
+      CompiledModule(main: proto, globals: context.globalNames, isDeterministic: context.isDeterministic), []
+    )
   }
 }
 
@@ -35,6 +37,8 @@ final class ModuleContext {
   var globalSlots: [String: Int] = [:]
   /// Names declared at module level (defined by the module's own code).
   var moduleMembers: Set<String> = []
+  /// The module carries `@deterministic`.
+  var isDeterministic = false
   /// Module members that cannot be reassigned (all but `var`s).
   var constantMembers: Set<String> = []
   var diagnostics: [Diagnostic] = []

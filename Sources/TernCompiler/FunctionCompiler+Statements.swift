@@ -173,8 +173,14 @@ extension FunctionCompiler {
       compileEnum(decl)
     case .effectDecl(let decl):
       compileEffectDeclaration(decl)
-    case .moduleAttribute:
-      unsupported(statement.kindName, at: statement.range)
+    case .moduleAttribute(let attribute):
+      if attribute.name == "deterministic" && attribute.arguments.isEmpty {
+        context.isDeterministic = true
+      } else {
+        error(
+          "unknown module attribute `@\(attribute.name)`", at: statement.range,
+          hint: "the module attribute is `@deterministic`")
+      }
     }
   }
 

@@ -248,7 +248,10 @@ extension Parser {
         var look = index
         while tokens[look].kind == .newline { look += 1 }
         let declarationFollows = Parser.declarationStarts.contains(tokens[look].kind)
-        if blockDepth == 0 && attributes.count == 1 && (!declarationFollows || !seenTopLevelStatement) {
+        // Before the first statement, `@deterministic` is the module's even when a
+        // declaration follows; any other attribute there belongs to that declaration.
+        let isModuleAttribute = !declarationFollows || (!seenTopLevelStatement && name == "deterministic")
+        if blockDepth == 0 && attributes.count == 1 && isModuleAttribute {
           return Stmt(kind: .moduleAttribute(attributes[0]), range: range(from: start))
         }
         skipNewlines()
