@@ -50,23 +50,35 @@ final class Heap {
 
   /// A new string holding `bytes` (from `StringObject.allocateBytes`): a recycled dead one
   /// when there is one.
-  func makeString(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) -> StringObject {
-    guard spareStringCount > 0 else { return allocate(StringObject(adopting: bytes, count: count, pool: pool)) }
+  func makeString(adopting bytes: UnsafeMutablePointer<UInt8>, count: Int) -> Value {
+    guard spareStringCount > 0 else {
+      return .object(allocate(StringObject(adopting: bytes, count: count, pool: pool)))
+    }
     spareStringCount -= 1
-    let string = spareStrings[spareStringCount].takeUnretainedValue()
-    string.reuse(adopting: bytes, count: count)
-    register(string)
-    return string
+    // Used unretained and returned as bits: a recycled string costs no reference counting.
+    let spare = spareStrings[spareStringCount]
+    spare._withUnsafeGuaranteedRef {
+      $0.reuse(adopting: bytes, count: count)
+      register($0)
+    }
+    return Value(payload: UInt64(UInt(bitPattern: spare.toOpaque())), tag: .object)
   }
 
   /// A new instance of `cls`: a recycled dead one when there is one.
   func makeInstance(of cls: ClassObject) -> InstanceObject {
-    guard spareCount > 0 else { return allocate(InstanceObject(cls: cls, pool: pool)) }
+    unsafeDowncast(makeInstanceValue(of: cls).object, to: InstanceObject.self)
+  }
+
+  /// `makeInstance` as a value: a recycled instance costs no reference counting.
+  func makeInstanceValue(of cls: ClassObject) -> Value {
+    guard spareCount > 0 else { return .object(allocate(InstanceObject(cls: cls, pool: pool))) }
     spareCount -= 1
-    let instance = spares[spareCount].takeUnretainedValue()
-    instance.reuse(for: cls)
-    register(instance)
-    return instance
+    let spare = spares[spareCount]
+    spare._withUnsafeGuaranteedRef {
+      $0.reuse(for: cls)
+      register($0)
+    }
+    return Value(payload: UInt64(UInt(bitPattern: spare.toOpaque())), tag: .object)
   }
 
   /// Registers a new object, possibly collecting first.

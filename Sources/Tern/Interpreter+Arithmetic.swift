@@ -281,16 +281,13 @@ extension VM {
 
   /// `a + b` for two strings.
   func concatenate(_ left: Value, _ right: Value) -> Value {
-    let (storage, count) = left.withObject(as: StringObject.self) { a in
-      right.withObject(as: StringObject.self) { b in
-        let count = a.byteCount + b.byteCount
-        let storage = StringObject.allocateBytes(count, in: heap.pool)
-        storage.initialize(from: a.bytes, count: a.byteCount)
-        (storage + a.byteCount).initialize(from: b.bytes, count: b.byteCount)
-        return (storage, count)
-      }
-    }
-    return .object(heap.makeString(adopting: storage, count: count))
+    let (a, aCount) = StringObject.bytes(of: left)
+    let (b, bCount) = StringObject.bytes(of: right)
+    let count = aCount + bCount
+    let storage = StringObject.allocateBytes(count, in: heap.pool)
+    storage.initialize(from: a, count: aCount)
+    (storage + aCount).initialize(from: b, count: bCount)
+    return heap.makeString(adopting: storage, count: count)
   }
 
   func operandError(_ op: Opcode, _ left: Value, _ right: Value) -> RuntimeError {

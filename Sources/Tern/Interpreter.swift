@@ -305,7 +305,7 @@ extension VM {
                 // Calling a class: a new instance as argument 0 of its `init`, whose frame
                 // returns the instance.
                 let instance = callee.withObject(as: ClassObject.self) {
-                  Value.object(heap.makeInstance(of: $0))
+                  heap.makeInstanceValue(of: $0)
                 }
                 let (fastArity, registerCount) = target._withUnsafeGuaranteedRef { ($0.fastArity, $0.registerCount) }
                 fiber.ensureStack(base + a + argumentCount + 2 + registerCount)

@@ -80,8 +80,9 @@ final class StringObject: HeapObject {
     self.bytes = bytes
     byteCount = count
     hasHash = false
-    cachedValue = nil
-    cachedScalars = nil
+    // Only when set: clearing a nil optional still calls into the runtime.
+    if cachedValue != nil { cachedValue = nil }
+    if cachedScalars != nil { cachedScalars = nil }
     isMarked = false
   }
 
