@@ -87,8 +87,13 @@ final class ModuleContext {
   }
 
   func error(_ message: String, at range: SourceRange, hint: String? = nil) {
-    diagnostics.append(Diagnostic(.error, message, at: range, hint: hint))
+    // Code compiled more than once (a `finally` block, once per way out of its `try`)
+    // reports each problem once.
+    let diagnostic = Diagnostic(.error, message, at: range, hint: hint)
+    if reported.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
   }
+
+  private var reported: Set<Diagnostic> = []
 }
 
 extension ModuleRef {
