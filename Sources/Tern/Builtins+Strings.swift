@@ -9,6 +9,9 @@ import Foundation
 
 extension VM {
   func stringMethod(_ object: StringObject, _ name: String, _ arguments: [Value]) throws(RuntimeError) -> Value {
+    if name == "upper" || name == "lower" || name == "trim" || name == "chars" || name == "bytes" {
+      try argumentCount(arguments, 0...0, name)
+    }
     switch name {
     case "upper": return string(object.value.uppercased())
     case "lower": return string(object.value.lowercased())

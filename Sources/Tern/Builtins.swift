@@ -311,6 +311,7 @@ extension VM {
       let separator = arguments.isEmpty ? "" : try stringArgument(arguments[0], name)
       return string(list.values.map { describe($0) }.joined(separator: separator))
     case "reversed":
+      try argumentCount(arguments, 0...0, name)
       return .object(heap.allocate(ListObject(list.values.reversed())))
     case "sorted", "sort":
       try argumentCount(arguments, 0...1, name)

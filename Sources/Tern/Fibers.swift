@@ -409,7 +409,7 @@ extension VM {
       throw RuntimeError(typeName: "FiberError", message: "cannot resume fiber with status .error")
     case .terminated:
       throw RuntimeError(
-        typeName: "FiberError", message: "cannot resume fiber terminated by signal .\(target.signal.name)")
+        typeName: "FiberError", message: "cannot resume fiber with status .\(target.signal.name)")
     case .running:
       throw RuntimeError(typeName: "FiberError", message: "cannot resume running fiber")
     case .normal:

@@ -336,7 +336,14 @@ extension VM {
     if left.payload == right.payload { return true }
     // Structures can contain themselves: past this depth two values count as different
     // rather than recursing until the stack runs out.
-    guard structureDepth < Self.maximumStructureDepth else { return false }
+    guard structureDepth < Self.maximumStructureDepth else {
+      // Not a silent `false`: the comparison could not be made (raised where it can be).
+      if deferredError == nil {
+        deferredError = RuntimeError(
+          typeName: "ValueError", message: "comparison nested too deeply (a structure contains itself?)")
+      }
+      return false
+    }
     structureDepth += 1
     defer { structureDepth -= 1 }
     switch (left.objectKind, right.objectKind) {

@@ -87,7 +87,7 @@ extension VM {
         return tuple.elements[try position(index, count: tuple.elements.count, in: "tuple")]
       case let instance as InstanceObject:
         if let method = instance.cls.methods["op:[]"] { return try call(closure: method, arguments: [object, index]) }
-      case let map as MapObject:
+      case let map as MapObject where map.kind == .map:
         if let value = map.get(index) { return value }
         try checkHashable(index)
         throw RuntimeError(typeName: "KeyError", message: "key \(describeQuoted(index)) not found")
@@ -111,7 +111,7 @@ extension VM {
       case let list as ListObject:
         list.elements[try position(index, count: list.count, in: "list")] = value
         return
-      case let map as MapObject:
+      case let map as MapObject where map.kind == .map:
         try checkHashable(index)
         map.set(index, value)
         return
@@ -321,6 +321,10 @@ extension VM {
   func callMethod(_ receiver: Value, name: String, arguments: [Value]) throws(RuntimeError) -> Value {
     if let instance = receiver.object(as: InstanceObject.self) {
       if let method = instance.cls.methods[name] { return try call(closure: method, arguments: [receiver] + arguments) }
+      if name == "with" && instance.cls.flavor == .record {
+        // `p.with()` or `p.with(1)`: no field names (those go through `callGeneral`).
+        return try recordCopy(instance, named: [], positionalCount: arguments.count)
+      }
       if let value = try instanceMember(instance, name) { return try callValue(value, arguments: arguments) }
       throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no method '\(name)'")
     }

@@ -743,6 +743,9 @@ extension VM {
           // call; the entry fiber with none leaves the loop. Every throwing operation saved its
           // pc in its frame first, so the frames say where each fiber is.
           var error = error
+          // An error raised while another waited to be (`deferredError`, from the same
+          // operation) supersedes it.
+          deferredError = nil
           while true {
             if error.trace == nil { (error.location, error.trace) = captureTrace() }
             let failing = self.fiber

@@ -102,6 +102,11 @@ extension VM {
         out += "<fn \(closure.function.name)>"
       case let instance as InstanceObject:
         if let method = instance.cls.methods["toString"], let text = callDeferringError(method, [value]) {
+          if text.tag != .object || text.objectKind != .string, deferredError == nil {
+            deferredError = RuntimeError(
+              typeName: "TypeError",
+              message: "\(instance.cls.name).toString() must return a String, not \(typeName(of: text))")
+          }
           describe(text, quoted: false, into: &out, depth: depth + 1)
         } else if instance.cls.flavor == .record {
           out += instance.cls.name + "("

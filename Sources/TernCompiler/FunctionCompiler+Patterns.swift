@@ -73,6 +73,13 @@ extension FunctionCompiler {
       return [emitJump()]
     case .alternatives(let options):
       // Every alternative binds the same names, into the same registers.
+      let names = options.map { Set($0.boundNames.map(\.name)) }
+      if let first = names.first, let other = names.first(where: { $0 != first }) {
+        let missing = first.symmetricDifference(other).sorted().map { "`\($0)`" }.joined(separator: ", ")
+        error(
+          "the alternatives of a `|` pattern must bind the same names (\(missing) not in all of them)",
+          at: pattern.range)
+      }
       var shared = targets ?? [:]
       if targets == nil {
         for name in pattern.boundNames where shared[name.name] == nil {

@@ -105,6 +105,9 @@ public func ternQuoted(_ text: String) -> String {
     case "\t": out += "\\t"
     case "\r": out += "\\r"
     case "\0": out += "\\0"
+    case _ where scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0):
+      // Other control characters would act on the terminal: written as `\u{…}`.
+      out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     default: out.unicodeScalars.append(scalar)
     }
   }
