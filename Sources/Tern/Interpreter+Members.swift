@@ -325,6 +325,11 @@ extension VM {
         // `p.with()` or `p.with(1)`: no field names (those go through `callGeneral`).
         return try recordCopy(instance, named: [], positionalCount: arguments.count)
       }
+      if (name == "toString" || name == "hash") && instance.cls.isValueType {
+        // Records and enum cases get `toString()` and `hash()` for free.
+        try argumentCount(arguments, 0...0, name)
+        return name == "hash" ? .int(Int64(hashKey(receiver))) : string(describe(receiver))
+      }
       if let value = try instanceMember(instance, name) { return try callValue(value, arguments: arguments) }
       throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no method '\(name)'")
     }

@@ -58,6 +58,15 @@ extension Parser {
       return Expr(kind: .function(function), range: function.range)
     case .kwIf:
       return try parseIf()
+    case .kwThrow:
+      // `throw e` where a value is expected (a match arm, a clause body, `x ?? throw e`):
+      // a block that throws, so it never gives a value.
+      let start = current.range.start
+      advance()
+      let value = try parseExpression()
+      let span = range(from: start)
+      return Expr(
+        kind: .block(Block(statements: [Stmt(kind: .throwStmt(value), range: span)], range: span)), range: span)
     case .kwMatch:
       return try parseMatch()
     case .kwTry:
