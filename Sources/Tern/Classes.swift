@@ -104,8 +104,17 @@ extension VM {
   {
     let name = stringValue(constant) ?? "?"
     let owner = closure.takeUnretainedValue().owner
-    if let superclass = owner?.superclass, let method = superclass.methods[name] {
-      return .object(heap.allocate(BoundMethodObject(receiver: receiver, name: name, method: method)))
+    if let superclass = owner?.superclass {
+      // A method, a getter (`super.area`: its value), or from a static method a static one.
+      if let method = superclass.methods[name] {
+        return .object(heap.allocate(BoundMethodObject(receiver: receiver, name: name, method: method)))
+      }
+      if let getter = superclass.methods["get:" + name] { return try call(closure: getter, arguments: [receiver]) }
+      if receiver.tag == .object && receiver.objectKind == .classObject,
+        let method = superclass.methods["static:" + name]
+      {
+        return .object(heap.allocate(BoundMethodObject(receiver: receiver, name: name, method: method)))
+      }
     }
     if name == "init", owner?.errorBase != nil, let instance = receiver.object(as: InstanceObject.self) {
       // `super.init(message)` in a subclass of a built-in error type.

@@ -304,7 +304,7 @@ extension VM {
     case .not:
       return .bool(!operand.isTruthy)
     case .negate:
-      if let method = operatorMethod(operand, "-") { return try call(closure: method, arguments: [operand]) }
+      if let method = operatorMethod(operand, "unary-") { return try call(closure: method, arguments: [operand]) }
       switch number(operand) {
       case .int(let value)?: return value == .min ? integerValue(-BigInt(value)) : .int(-value)
       case .big(let value)?: return integerValue(-value)

@@ -265,12 +265,13 @@ extension FunctionCompiler {
       case .none: error("`Self` is only available inside a class")
       }
     case .superMember(let name):
-      guard classContext == .instanceMethod else {
+      guard classContext != .none else {
         error("`super` is only available inside a method")
         return
       }
+      // In a static method the receiver is the class (`Self`).
       let receiver = allocateRegister()
-      compileNameLoad("self", into: receiver, range: expr.range)
+      compileNameLoad(classContext == .staticMethod ? "Self" : "self", into: receiver, range: expr.range)
       emit(Instruction.abc(.getSuper, target, receiver, memberConstant(name.name)))
     default:
       unsupported(expr.kindName, at: expr.range)

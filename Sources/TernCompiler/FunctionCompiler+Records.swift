@@ -60,7 +60,9 @@ extension FunctionCompiler {
       case .staticMethod: key = "static:" + memberName
       case .getter: key = "get:" + memberName
       case .setter: key = "set:" + memberName
-      case .operatorMethod(let symbol): key = "op:" + symbol
+      case .operatorMethod(let symbol):
+        // `fn -()` (negation) and `fn -(other)` (subtraction) are different methods.
+        key = symbol == "-" && member.function.parameters.isEmpty ? "op:unary-" : "op:" + symbol
       }
       let receiver = member.kind == .staticMethod ? "Self" : "self"
       compileFunction(
