@@ -94,8 +94,11 @@ extension VM {
         }
         out += tuple.elements.count == 1 ? ",)" : ")"
       case let range as RangeObject:
-        out += "\(range.lower)\(range.isClosed ? "..." : "..<")\(range.upper)"
-        if range.step != 1 { out += ".step(\(range.step))" }
+        // As written: `0...` for one without an upper bound, `(0..<10).step(2)` stepped.
+        let bounds =
+          !range.isClosed && range.upper == .max
+          ? "\(range.lower)..." : "\(range.lower)\(range.isClosed ? "..." : "..<")\(range.upper)"
+        out += range.step == 1 ? bounds : "(\(bounds)).step(\(range.step))"
       case let big as BigIntegerObject:
         out += String(big.value)
       case let closure as ClosureObject:
