@@ -85,7 +85,7 @@ extension VM {
       _ = try call(closure: setter, arguments: [.object(instance), value])
       return
     }
-    throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+    throw RuntimeError(typeName: "TypeError", message: "\(qualifiedName(instance.cls)) has no field '\(name)'")
   }
 
   /// `Class.name`: an enum case, or a static method bound to the class.
@@ -257,7 +257,7 @@ extension VM {
     for index in 0..<instance.fieldCount { copy.fields[index] = instance.fields[index] }
     for (name, value) in named {
       guard let index = instance.cls.fieldIndex[name] else {
-        throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+        throw RuntimeError(typeName: "TypeError", message: "\(qualifiedName(instance.cls)) has no field '\(name)'")
       }
       copy.fields[index] = value
     }

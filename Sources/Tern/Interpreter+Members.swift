@@ -184,7 +184,7 @@ extension VM {
     let name = memberName(constant)
     if let instance = object.object(as: InstanceObject.self) {
       if let value = try instanceMember(instance, name) { return value }
-      throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no field '\(name)'")
+      throw RuntimeError(typeName: "TypeError", message: "\(qualifiedName(instance.cls)) has no field '\(name)'")
     }
     if let cls = object.object(as: ClassObject.self) {
       if let value = classMember(cls, name) { return value }
@@ -331,7 +331,7 @@ extension VM {
         return name == "hash" ? .int(Int64(hashKey(receiver))) : string(describe(receiver))
       }
       if let value = try instanceMember(instance, name) { return try callValue(value, arguments: arguments) }
-      throw RuntimeError(typeName: "TypeError", message: "\(instance.cls.name) has no method '\(name)'")
+      throw RuntimeError(typeName: "TypeError", message: "\(qualifiedName(instance.cls)) has no method '\(name)'")
     }
     if let cls = receiver.object(as: ClassObject.self) {
       if let enumCase = cls.cases[name] { return try callValue(enumCase, arguments: arguments) }
