@@ -323,46 +323,36 @@ extension VM {
               } else {
                 let result = try callValue(
                   callee, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-                registers = fiber.stack + base
-                registers[a] = result
+                deliver(result, to: a, fiber, base, &registers)
               }
             case .returnValue:
-              let flags = fiber.frames[frameIndex].flags
-              let result = Instruction.b(word) == 0 ? Value.null : registers[a]
-              if flags.rawValue == 0 && frameIndex != 0 {
-                // The common case: back to the calling frame in this loop.
-                registers[-1] = result
+              var result = Instruction.b(word) == 0 ? Value.null : registers[a]
+              if fiber.frames[frameIndex].flags.rawValue != 0 || frameIndex == 0 {
+                // A frame with flags, or a fiber's first: it may not go back to a caller here.
+                let frame = fiber.frames[frameIndex]
+                if frame.returnsSelf { result = registers[0] }
+                if frame.flags.contains(.capturesRegisters) { fiber.closeUpvalues(from: base) }
                 fiber.frameCount = frameIndex
-                frameIndex &-= 1
-                let caller = fiber.frames[frameIndex]
-                closure = caller.closure
-                ip = caller.ip
-                base = caller.base
-                registers = fiber.stack + caller.base
-                constants = closure._withUnsafeGuaranteedRef { $0.constants }
-                continue
+                if frame.stopsLoop { return result }
+                if frameIndex == 0 {
+                  // A fiber this loop resumed has returned: back to its resumer.
+                  try finishResumed(fiber, result: result)
+                  continue fiberLoop
+                }
+                if frame.clause != .none {
+                  try endClause(frame, result: result)
+                  continue fiberLoop
+                }
               }
-              let frame = fiber.frames[frameIndex]
-              let value = frame.returnsSelf ? registers[0] : result
-              if frame.flags.contains(.capturesRegisters) { fiber.closeUpvalues(from: base) }
+              // Back to the calling frame in this loop.
+              registers[-1] = result
               fiber.frameCount = frameIndex
-              if frame.stopsLoop { return value }
-              if frameIndex == 0 {
-                // A fiber this loop resumed has returned: back to its resumer.
-                try finishResumed(fiber, result: value)
-                continue fiberLoop
-              }
-              if frame.clause != .none {
-                try endClause(frame, result: value)
-                continue fiberLoop
-              }
-              registers[-1] = value
-              frameIndex -= 1
+              frameIndex &-= 1
               let caller = fiber.frames[frameIndex]
               closure = caller.closure
               ip = caller.ip
               base = caller.base
-              registers = fiber.stack + base
+              registers = fiber.stack + caller.base
               constants = closure._withUnsafeGuaranteedRef { $0.constants }
             case .jumpIfDefined:
               if registers[a].tag != .undefined { ip += Instruction.sBx(word) }
@@ -509,8 +499,7 @@ extension VM {
                   }
                   let result = try callValue(
                     member, arguments: Array(UnsafeBufferPointer(start: registers + a + 1, count: argumentCount)))
-                  registers = fiber.stack + base
-                  registers[a] = result
+                  deliver(result, to: a, fiber, base, &registers)
                   continue
                 }
               }
@@ -553,8 +542,7 @@ extension VM {
               let result = try invokeRaisingDeferred(
                 receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount,
                 cache: cache)
-              registers = fiber.stack + base
-              registers[a] = result
+              deliver(result, to: a, fiber, base, &registers)
             case .forPrepare:
               fiber.frames[frameIndex].ip = ip
               if try prepareRangeLoop(registers + a) {
@@ -593,9 +581,7 @@ extension VM {
               if iterable.tag == .object && iterable.objectKind == .instance,
                 let instance = iterable.object(as: InstanceObject.self)
               {
-                let iterator = try iterator(of: instance)
-                registers = fiber.stack + base
-                registers[a] = iterator
+                deliver(try iterator(of: instance), to: a, fiber, base, &registers)
                 registers[a + 1] = .null
               }
               if registers[a].tag == .object && registers[a].objectKind == .fiber {
@@ -649,9 +635,7 @@ extension VM {
               throw thrownValue(registers[a])
             case .importModule:
               fiber.frames[frameIndex].ip = ip
-              let module = try importModule(constants[Instruction.bx(word)], from: closure)
-              registers = fiber.stack + base
-              registers[a] = module
+              deliver(try importModule(constants[Instruction.bx(word)], from: closure), to: a, fiber, base, &registers)
             case .importMember:
               fiber.frames[frameIndex].ip = ip
               registers[a] = try moduleMember(registers[Instruction.b(word)], name: constants[Instruction.c(word)])
