@@ -375,7 +375,7 @@ extension VM {
     if count != fastArity { _ = try adjustArguments(closure.takeUnretainedValue(), at: base, count: count) }
     if running.frameCount >= running.frameCapacity && !running.reserveFrame() { throw stackOverflow() }
     running.ensureStack(base + registerCount + 1)
-    running.frames[running.frameCount] = CallFrame(closure: closure, pc: 0, base: base, clause: kind)
+    running.frames[running.frameCount] = CallFrame(closure: closure, base: base, clause: kind)
     running.frameCount += 1
   }
 

@@ -26,14 +26,11 @@ struct CallFrame {
     static let capturesRegisters = Flags(rawValue: 16)
   }
 
-  init(
-    closure: Unmanaged<ClosureObject>, pc: Int = 0, base: Int, returnsSelf: Bool = false, stopsLoop: Bool = false,
-    clause: ClauseFrame = .none
-  ) {
+  /// A frame at the start of `closure`'s code.
+  init(closure: Unmanaged<ClosureObject>, base: Int, stopsLoop: Bool = false, clause: ClauseFrame = .none) {
     self.closure = closure
-    ip = closure._withUnsafeGuaranteedRef { $0.code } + pc
+    ip = closure._withUnsafeGuaranteedRef { $0.code }
     self.base = base
-    self.returnsSelf = returnsSelf
     self.stopsLoop = stopsLoop
     self.clause = clause
   }

@@ -426,7 +426,7 @@ extension VM {
       target.ensureStack(2 + closure.registerCount)
       target.stack[0] = target.entry
       if closure.function.parameterCount == 1 { target.stack[1] = value }
-      target.frames[0] = CallFrame(closure: Unmanaged.passUnretained(closure), pc: 0, base: 1)
+      target.frames[0] = CallFrame(closure: Unmanaged.passUnretained(closure), base: 1)
       target.frameCount = 1
       target.entry = .null
     }

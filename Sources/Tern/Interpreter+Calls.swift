@@ -3,7 +3,7 @@ import TernBytecode
 extension VM {
   /// Calls a script closure from Swift: pushes a frame above the current top and runs the
   /// loop until that frame returns (a nested loop: the only Swift recursion, bounded by the
-  /// call-depth limit).
+  /// room left on the thread's stack, `StackGuard`).
   func call(closure: ClosureObject, arguments: [Value], named: [(String, Value)] = []) throws(RuntimeError) -> Value {
     // Each such call runs a nested dispatch loop on the Swift stack: bounded, so deep
     // recursion through built-ins (`map` calling a function that calls `map` …, a getter
@@ -32,7 +32,7 @@ extension VM {
     for (index, argument) in arguments.enumerated() { fiber.stack[base + index] = argument }
     let frameIndex = fiber.frameCount
     fiber.frames[frameIndex] = CallFrame(
-      closure: Unmanaged.passUnretained(closure), pc: 0, base: base, stopsLoop: true)
+      closure: Unmanaged.passUnretained(closure), base: base, stopsLoop: true)
     fiber.frameCount += 1
     return try interpret()
   }

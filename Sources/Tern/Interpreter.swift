@@ -1,7 +1,7 @@
 import TernBytecode
 
-// The dispatch loop, alone in this file. Hot state lives in locals (pc, base, registers,
-// code, constants); fast paths are inline, slow paths are `@inline(never)` methods in the
+// The dispatch loop, alone in this file. Hot state lives in locals (ip, base, registers,
+// constants, frameIndex, closure); fast paths are inline, slow paths are `@inline(never)` methods in the
 // `Interpreter+…` files. Script calls never recurse on the Swift stack: a call pushes a
 // frame and the loop carries on.
 

@@ -172,15 +172,16 @@ final class ListObject: HeapObject {
 
 /// An insertion-ordered map, or (with `isSet`) a set whose elements are the keys.
 ///
-/// Entries sit in insertion order in parallel arrays (key, value, hash); an open-addressing
-/// table of entry indexes (linear probing, power-of-two size) finds them. Keys hash by value
-/// for numbers (ints and integral floats alike), strings, symbols and tuples, and by identity
-/// for other objects (`VM.hashKey`). A removed entry leaves a tombstone (an `undefined` key)
-/// so removal is O(1); the arrays are compacted when half the entries are dead.
+/// Entries sit in insertion order in one buffer (key, value, hash); an open-addressing table
+/// of entry indexes (probed like CPython's dict, power-of-two size) finds them. Keys hash by
+/// value for numbers (ints and integral floats alike), strings, symbols and tuples, and by
+/// identity for other objects (`VM.hashKey`). A removed entry leaves a tombstone (an
+/// `undefined` key) so removal is O(1); the buffer is compacted when half the entries are dead.
 ///
 /// While the keys are consecutive ints in insertion order (`[0: a, 1: b, …]`, the common
-/// array-like use), the map is *dense*: entry i holds key `denseBase + i`, so a lookup is an
-/// index computation and no hash table is kept (Lua's array part, without losing order).
+/// array-like use), the map is *dense*: only values are stored, position i holding the value
+/// of key `denseBase + i`, so a lookup is an index computation and no hash table is kept
+/// (Lua's array part, without losing order).
 final class MapObject: HeapObject {
   /// One entry: key, value and hash side by side (one cache line to touch per hit). The
   /// hash is kept to 32 bits, which fit in the key's padding: an entry is 32 bytes.
