@@ -121,8 +121,8 @@ extension VM {
     let module = heap.allocate(ModuleObject(name: "os", path: nil))
     temporaryRoots.append(.object(module))
     defer { temporaryRoots.removeLast() }
-    let arguments = heap.allocate(ListObject(scriptArguments.map { string($0) }))
-    module.define(names: ["args"], values: [.object(arguments)])
+    // `stringList` keeps the list rooted while each string is made (each may collect).
+    module.define(names: ["args"], values: [stringList(scriptArguments)])
     module.define(
       names: ["env"],
       values: [
@@ -134,13 +134,19 @@ extension VM {
     for (name, write) in [("stdout", byteOutput), ("stderr", VM.writeToStandardError)] {
       let stream = heap.allocate(ModuleObject(name: "os.\(name)", path: nil))
       module.define(names: [name], values: [.object(stream)])
+      // One at a time: each function is reachable through the stream before the next
+      // allocation (which may collect).
       stream.define(
-        names: ["write", "writeBytes"],
+        names: ["write"],
         values: [
           libraryFunction("write") { vm, argument throws(RuntimeError) in
             write(Array(try vm.stringArgument(argument, "write").utf8))
             return .null
-          },
+          }
+        ])
+      stream.define(
+        names: ["writeBytes"],
+        values: [
           libraryFunction("writeBytes") { vm, argument throws(RuntimeError) in
             var bytes: [UInt8] = []
             try vm.forEachElement(of: argument) { (byte) throws(RuntimeError) in
@@ -151,7 +157,7 @@ extension VM {
             }
             write(bytes)
             return .null
-          },
+          }
         ])
     }
     return module

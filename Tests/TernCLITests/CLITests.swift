@@ -104,6 +104,26 @@ struct TernProcess {
 }
 
 @Suite struct RunCommandTests {
+  /// `tern run FILE args…` (which skips the argument parser) and `tern run --option FILE`
+  /// (which goes through it) behave alike: everything after FILE is the program's.
+  @Test func runPassesArgumentsAndOptions() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("tern-cli-args-\(getpid()).tern")
+    try "import os\nimport random\nprint(os.args, random.int(1, 1000000))\n".write(
+      to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let plain = try TernProcess.run(["run", file.path, "a", "--help", "-x"])
+    #expect(plain.status == 0)
+    #expect(plain.stdout.hasPrefix("[\"a\", \"--help\", \"-x\"] "))
+    let first = try TernProcess.run(["run", "--deterministic", file.path, "b"])
+    let second = try TernProcess.run(["run", "--deterministic", "--gc-stress", file.path, "b"])
+    #expect(first.status == 0)
+    #expect(first.stdout.hasPrefix("[\"b\"] "))
+    #expect(first.stdout == second.stdout)
+    let missing = try TernProcess.run(["run", "/nonexistent/file.tern", "arg"])
+    #expect(missing.status == 66)
+    #expect(missing.stderr == "tern: error: cannot open '/nonexistent/file.tern': no such file\n")
+  }
+
   @Test func runPrintsOutputAndExitsZero() throws {
     let result = try TernProcess.run(["run", "-"], stdin: "let xs = [1, 2, 3]\nprint(xs.map(fn(x) => x * 2))\n")
     #expect(result.status == 0)

@@ -165,8 +165,10 @@ import Testing
     }
   }
 
-  @Test func osWritesBytesAndSeesArguments() throws {
-    var options = VM.Options()
+  /// Also with a collection on every allocation: building the module must keep each
+  /// object it makes reachable before making the next.
+  @Test(arguments: [false, true]) func osWritesBytesAndSeesArguments(gcStress: Bool) throws {
+    var options = VM.Options(gcStress: gcStress)
     options.capabilities = [.os]
     let vm = VM(options: options)
     vm.scriptArguments = ["first", "second"]
