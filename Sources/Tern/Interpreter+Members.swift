@@ -307,17 +307,6 @@ extension VM {
     return try callMethod(receiver, name: memberName(constant), arguments: values)
   }
 
-  /// `invoke`, then raising what a user `==`, `hash` or `toString` threw inside a built-in
-  /// method (`list.contains`, `indexOf`, …).
-  func invokeRaisingDeferred(
-    _ receiver: Value, name constant: Value, arguments: UnsafeMutablePointer<Value>, count: Int,
-    cache: UnsafeMutablePointer<MemberCache>? = nil
-  ) throws(RuntimeError) -> Value {
-    let result = try invoke(receiver, name: constant, arguments: arguments, count: count, cache: cache)
-    try raiseDeferredError()
-    return result
-  }
-
   func callMethod(_ receiver: Value, name: String, arguments: [Value]) throws(RuntimeError) -> Value {
     if let instance = receiver.object(as: InstanceObject.self) {
       if let method = instance.cls.methods[name] { return try call(closure: method, arguments: [receiver] + arguments) }

@@ -539,9 +539,11 @@ extension VM {
               {
                 continue fiberLoop
               }
-              let result = try invokeRaisingDeferred(
+              let result = try invoke(
                 receiver, name: constants[Instruction.c(word)], arguments: registers + a + 1, count: argumentCount,
                 cache: cache)
+              // A user `==`, `hash` or `toString` a built-in method ran may have thrown.
+              try raiseDeferredError()
               deliver(result, to: a, fiber, base, &registers)
             case .forPrepare:
               fiber.frames[frameIndex].ip = ip
